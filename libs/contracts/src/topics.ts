@@ -1,0 +1,69 @@
+// The one topic registry. Producers, consumers, deploy/local and the chart read topic names from here,
+// never from string literals. A name is never renamed or reused: a breaking change is a new `.v2` topic.
+
+export type CleanupPolicy = 'delete' | 'compact';
+
+export interface TopicSpec {
+  /** `<domain>.<entity>.<event>.v<major>` */
+  readonly name: string;
+  /** fully qualified protobuf message carried by the topic */
+  readonly message: string;
+  /** what the Kafka key is, so ordering holds where it matters */
+  readonly key: string;
+  readonly partitions: number;
+  readonly cleanupPolicy: CleanupPolicy;
+  /** for `delete` topics; -1 keeps forever */
+  readonly retentionMs?: number;
+  /** consumer groups (`<service>.<purpose>`) that read the topic */
+  readonly consumers: readonly string[];
+  readonly description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Dead letters of any topic: same key, kept 30 days, one partition per source partition. */
+export const DLQ_RETENTION_MS = 30 * DAY_MS;
+
+export const Topics = {
+  platformProbeRecorded: {
+    name: 'platform.probe.recorded.v1',
+    message: 'renkei.platform.v1.ProbeRecorded',
+    key: 'probe id',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 1 * DAY_MS,
+    consumers: ['platform.probe'],
+    description:
+      'Pipeline self-test: a service writes a probe through its outbox and consumes it back, proving ' +
+      'outbox → bus → consumer end to end (readiness diagnostics, integration tests and bench/).',
+  },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicKey = keyof typeof Topics;
+export type TopicName = (typeof Topics)[TopicKey]['name'];
+
+export const dlqNameOf = (topic: string): string => `${topic}.dlq`;
+
+/** Every topic the platform needs, dead-letter topics included, as deploy/local and the chart create them. */
+export function allTopicSpecs(): TopicSpec[] {
+  const specs: TopicSpec[] = Object.values(Topics);
+  return specs.flatMap((spec) => [
+    spec,
+    {
+      name: dlqNameOf(spec.name),
+      message: spec.message,
+      key: spec.key,
+      partitions: spec.partitions,
+      cleanupPolicy: 'delete' as const,
+      retentionMs: DLQ_RETENTION_MS,
+      consumers: [],
+      description: `Dead letters of ${spec.name}; header x-dlq-reason says why.`,
+    },
+  ]);
+}
+
+export function topicSpec(name: string): TopicSpec {
+  const spec = allTopicSpecs().find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`unknown topic ${name}: add it to libs/contracts/src/topics.ts`);
+  return spec;
+}

@@ -1,0 +1,3 @@
+export * from './env-schema';
+export * from './platform-env.schema';
+export * from './platform-config';

@@ -1,0 +1,120 @@
+import { ConfigError, env, parseEnv, secretNames } from './env-schema';
+import { loadPlatformConfig } from './platform-config';
+import { PlatformDefaults } from './platform-env.schema';
+
+const cluster: PlatformDefaults = {
+  port: 8083,
+  metricsPort: 9083,
+  eventBusDriver: 'kafka',
+  objectStoreDriver: 'minio',
+  databaseUrlRequired: true,
+  logFormat: 'json',
+};
+const standalone: PlatformDefaults = {
+  ...cluster,
+  port: 8080,
+  metricsPort: 9080,
+  eventBusDriver: 'inprocess',
+  objectStoreDriver: 'local',
+  databaseUrlRequired: false,
+};
+
+const clusterEnv = {
+  DATABASE_URL: 'postgres://renkei:s3cret-pw@127.0.0.1:55432/renkei',
+  KAFKA_BROKERS: '127.0.0.1:59092, 127.0.0.1:59093',
+  MINIO_ENDPOINT: 'http://127.0.0.1:59000',
+  MINIO_ACCESS_KEY: 'renkei',
+  MINIO_SECRET_KEY: 'minio-secret-value',
+};
+
+function configErrorOf(action: () => unknown): ConfigError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadPlatformConfig', () => {
+  it('groups a valid cluster environment into typed sections', () => {
+    const sut = loadPlatformConfig('intake', cluster, clusterEnv);
+
+    expect(sut.http).toEqual({ host: '127.0.0.1', port: 8083 });
+    expect(sut.bus.kafka).toEqual({
+      brokers: ['127.0.0.1:59092', '127.0.0.1:59093'],
+      clientId: 'renkei-intake',
+      topicPrefix: '',
+    });
+    expect(sut.objects.minio).toEqual({
+      endPoint: '127.0.0.1',
+      port: 59000,
+      useSSL: false,
+      accessKey: 'renkei',
+      secretKey: 'minio-secret-value',
+      bucket: 'renkei',
+    });
+  });
+
+  it('lists every bad variable at once, by name', () => {
+    const error = configErrorOf(() =>
+      loadPlatformConfig('intake', cluster, { PORT: 'eighty', LOG_LEVEL: 'loud', MINIO_ENDPOINT: 'ftp://x' }),
+    );
+
+    expect(error.issues.map((issue) => issue.name).sort()).toEqual(
+      ['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL', 'MINIO_ACCESS_KEY', 'MINIO_ENDPOINT', 'MINIO_SECRET_KEY', 'PORT'].sort(),
+    );
+    expect(error.message).toContain('PORT: must be a TCP port');
+    expect(error.message).toContain('KAFKA_BROKERS: is required when EVENT_BUS_DRIVER=kafka');
+  });
+
+  it('never echoes the value of a secret variable in its error', () => {
+    const error = configErrorOf(() =>
+      loadPlatformConfig('intake', cluster, { ...clusterEnv, DATABASE_URL: 'not a url with hunter2' }),
+    );
+
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('needs neither Kafka, MinIO nor a database URL with standalone defaults', () => {
+    const sut = loadPlatformConfig('standalone', standalone, { RENKEI_DATA_DIR: '/tmp/renkei-test' });
+
+    expect(sut.bus.driver).toBe('inprocess');
+    expect(sut.objects).toEqual({ driver: 'local', minio: undefined, localRoot: '/tmp/renkei-test/objects' });
+    expect(sut.db.url).toBeUndefined();
+    expect(sut.http.port).toBe(8080);
+  });
+
+  it('requires Kafka brokers in standalone once EVENT_BUS_DRIVER=kafka is chosen', () => {
+    const error = configErrorOf(() => loadPlatformConfig('standalone', standalone, { EVENT_BUS_DRIVER: 'kafka' }));
+
+    expect(error.issues).toEqual([{ name: 'KAFKA_BROKERS', problem: 'is required when EVENT_BUS_DRIVER=kafka' }]);
+  });
+
+  it('collects secret values, including the database password, for redaction', () => {
+    const sut = loadPlatformConfig('intake', cluster, clusterEnv);
+
+    expect(sut.secrets.names).toEqual(expect.arrayContaining(['DATABASE_URL', 'MINIO_SECRET_KEY']));
+    expect(sut.secrets.values).toEqual(expect.arrayContaining(['s3cret-pw', 'minio-secret-value']));
+  });
+});
+
+describe('parseEnv', () => {
+  const schema = {
+    COUNT: env.int({ description: 'n', default: 3, min: 1, max: 5 }),
+    FLAG: env.bool({ description: 'f', default: false }),
+    TOKEN: env.string({ description: 't', secret: true }),
+  };
+
+  it('applies defaults and bounds', () => {
+    expect(parseEnv(schema, {})).toEqual({ COUNT: 3, FLAG: false, TOKEN: undefined });
+    expect(parseEnv(schema, { COUNT: '5', FLAG: 'yes' })).toMatchObject({ COUNT: 5, FLAG: true });
+    expect(() => parseEnv(schema, { COUNT: '6' })).toThrow('COUNT: must be ≤ 5');
+  });
+
+  it('names the secret variables', () => {
+    expect(secretNames(schema)).toEqual(['TOKEN']);
+  });
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point with SWC (decorator metadata and the tsconfig path aliases included):
+//   node tools/run-ts.mjs <file.ts> [args...]
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node tools/run-ts.mjs <file.ts> [args...]');
+  process.exit(2);
+}
+const child = spawn(process.execPath, ['-r', '@swc-node/register', path.resolve(entry), ...args], {
+  stdio: 'inherit',
+  env: { ...process.env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'), TS_NODE_PROJECT: path.join(root, 'tsconfig.base.json') },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
