@@ -1,0 +1,6 @@
+// Contracts shared by every service: the topic registry and the generated event types. No Nest, no TypeORM,
+// no Kafka client here (enforced by lint).
+export * from './topics';
+export * from './event-schemas';
+export * from './gen/renkei/common/v1/event_meta_pb';
+export * from './gen/renkei/platform/v1/probe_pb';
