@@ -16,11 +16,11 @@ describe('topic registry', () => {
     for (const spec of Object.values(Topics)) expect(names).toContain(`${spec.name}.dlq`);
   });
 
-  it('keeps compacted topics without a retention and delete topics with one', () => {
-    for (const spec of allTopicSpecs()) {
-      if (spec.cleanupPolicy === 'delete') expect(spec.retentionMs).toBeDefined();
-      else expect(spec.retentionMs).toBeUndefined();
-    }
+  it('gives delete topics a retention and compacted topics none', () => {
+    const specs = allTopicSpecs();
+
+    expect(specs.filter((spec) => spec.cleanupPolicy === 'delete' && spec.retentionMs === undefined)).toEqual([]);
+    expect(specs.filter((spec) => spec.cleanupPolicy === 'compact' && spec.retentionMs !== undefined)).toEqual([]);
   });
 });
 

@@ -1,0 +1,5 @@
+export * from './adapters';
+export * from './all-exceptions.filter';
+export * from './bootstrap';
+export * from './platform.module';
+export * from './platform.tokens';

@@ -1,0 +1,12 @@
+// @renkei/platform: the shared Nest modules every service stands on. Each capability sits behind a small port
+// (EventBus, ObjectStore, the outbox/inbox) with a cluster adapter and a standalone adapter.
+export * from './app';
+export * from './config';
+export * from './database';
+export * from './health';
+export * from './logging';
+export * from './messaging';
+export * from './metrics';
+export * from './object-store';
+export * from './outbox';
+export * from './service';

@@ -1,0 +1,390 @@
+// The cluster adapter on kafkajs. One idempotent producer (acks=all) per bus; one consumer per subscription,
+// consumer group = spec.groupId, offsets committed by hand: a message's offset only after its handler
+// resolved or after it was written to `<topic>.dlq`. A failed DLQ write commits nothing, so the message
+// comes back. `topicPrefix` isolates tests: every topic name is prefixed on the wire, handlers and metrics
+// see the un-prefixed name.
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaMessage,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { Registry } from 'prom-client';
+import {
+  EventBus,
+  dlqTopicOf,
+  type IncomingMessage,
+  type MessageHeaders,
+  type OutgoingMessage,
+  type RetryPolicy,
+  type Subscription,
+  type SubscriptionSpec,
+} from './event-bus';
+import {
+  abortableDelay,
+  deliverWithRetry,
+  dlqHeadersFor,
+  resolveRetryPolicy,
+  type DeliveryOutcome,
+} from './message-delivery';
+import { MessagingMetrics } from './messaging.metrics';
+import { stderrLogger, type PlatformLogger } from './platform-logger';
+
+export interface KafkaEventBusOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** prepended to every topic name on the wire (test isolation); handlers and metrics never see it */
+  readonly topicPrefix?: string;
+  readonly registry?: Registry;
+  readonly logger?: PlatformLogger;
+  /** defaults for every subscription; a subscription's own `retry` wins */
+  readonly retry?: Partial<RetryPolicy>;
+  /** partitions of one subscription handled concurrently, each still one message at a time (default 3) */
+  readonly partitionsConsumedConcurrently?: number;
+  /** how often consumer lag and DLQ depth are computed from the broker; 0 turns it off (default 15 s) */
+  readonly metricsIntervalMs?: number;
+  /** `check()` fails after this long (default 3 s) */
+  readonly checkTimeoutMs?: number;
+  /** consumer session timeout (default 30 s) */
+  readonly sessionTimeoutMs?: number;
+  /** subscribe() waits this long for the first group join (default 30 s) */
+  readonly joinTimeoutMs?: number;
+}
+
+const HEARTBEAT_EVERY_MS = 3000;
+
+export class KafkaEventBus extends EventBus {
+  private readonly kafka: Kafka;
+  private readonly prefix: string;
+  private readonly metrics: MessagingMetrics;
+  private readonly logger: PlatformLogger;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private producer?: Promise<Producer>;
+  private admin?: Promise<Admin>;
+  private metricsTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    super();
+    this.prefix = options.topicPrefix ?? '';
+    this.metrics = new MessagingMetrics(options.registry ?? new Registry());
+    this.logger = options.logger ?? stderrLogger;
+    resolveRetryPolicy(options.retry);
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: () => (entry) => this.logKafka(entry),
+    });
+  }
+
+  override async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    if (this.closed) throw new Error('KafkaEventBus is closed');
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const message of messages) {
+      const list = byTopic.get(message.topic) ?? [];
+      list.push(message);
+      byTopic.set(message.topic, list);
+    }
+    const producer = await this.producerReady();
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic: this.wire(topic),
+        messages: list.map((message) => ({
+          key: message.key,
+          value: Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength),
+          headers: { ...message.headers },
+        })),
+      })),
+    });
+    for (const [topic, list] of byTopic) this.metrics.published.inc({ topic }, list.length);
+  }
+
+  override async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
+    if (this.closed) throw new Error('KafkaEventBus is closed');
+    if (spec.topics.length === 0) throw new Error('a subscription needs at least one topic');
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: HEARTBEAT_EVERY_MS,
+    });
+    const subscription = new KafkaSubscription(this, consumer, spec, resolveRetryPolicy(this.options.retry, spec.retry));
+    const joined = new Promise<void>((resolve) => {
+      const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+        remove();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    try {
+      // a new group reads from the earliest retained message, so events published before its first deploy are not missed
+      await consumer.subscribe({ topics: spec.topics.map((topic) => this.wire(topic)), fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => subscription.processBatch(payload),
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    const joinTimeoutMs = this.options.joinTimeoutMs ?? 30_000;
+    if (!(await withTimeout(joined, joinTimeoutMs).then(() => true, () => false))) {
+      this.logger.warn({ group: spec.groupId, joinTimeoutMs }, 'Consumer has not joined its group yet; continuing.');
+    }
+    this.subscriptions.add(subscription);
+    this.startMetricsTimer();
+    return { stop: () => subscription.stop() };
+  }
+
+  override async check(): Promise<void> {
+    const timeoutMs = this.options.checkTimeoutMs ?? 3000;
+    await withTimeout(
+      this.adminReady().then((admin) => admin.describeCluster()),
+      timeoutMs,
+    );
+  }
+
+  override async close(): Promise<void> {
+    this.closed = true;
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all([
+      producer?.then((client) => client.disconnect()).catch(() => undefined),
+      admin?.then((client) => client.disconnect()).catch(() => undefined),
+    ]);
+  }
+
+  /** computes consumer lag and DLQ depth now (the bus also does it every `metricsIntervalMs`) */
+  async refreshMetrics(): Promise<void> {
+    const admin = await this.adminReady();
+    const topics = new Set<string>();
+    for (const subscription of this.subscriptions) {
+      const { groupId } = subscription.spec;
+      subscription.spec.topics.forEach((topic) => topics.add(topic));
+      const committed = await admin.fetchOffsets({ groupId, topics: subscription.spec.topics.map((topic) => this.wire(topic)) });
+      for (const { topic: wireTopic, partitions } of committed) {
+        const ends = await admin.fetchTopicOffsets(wireTopic);
+        let lag = 0;
+        for (const end of ends) {
+          const done = partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
+          lag += Number(end.high) - Math.max(Number(done), Number(end.low));
+        }
+        this.metrics.consumerLag.set({ group: groupId, topic: this.unwire(wireTopic) }, Math.max(0, lag));
+      }
+    }
+    for (const topic of topics) {
+      try {
+        const ends = await admin.fetchTopicOffsets(this.wire(dlqTopicOf(topic)));
+        this.metrics.dlqDepth.set({ topic }, ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0));
+      } catch (error) {
+        this.logger.debug({ topic, err: String(error) }, 'Dead-letter topic not readable; depth not updated.');
+      }
+    }
+  }
+
+  /** @internal used by subscriptions */
+  async sendToDlq(message: Omit<IncomingMessage, 'attempt'>, groupId: string, outcome: Extract<DeliveryOutcome, { kind: 'dlq' }>): Promise<void> {
+    const producer = await this.producerReady();
+    await producer.send({
+      topic: this.wire(dlqTopicOf(message.topic)),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers: dlqHeadersFor(message, groupId, outcome) }],
+    });
+    this.metrics.dlqMessages.inc({ topic: message.topic });
+  }
+
+  /** @internal */
+  get busMetrics(): MessagingMetrics {
+    return this.metrics;
+  }
+
+  /** @internal */
+  get busLogger(): PlatformLogger {
+    return this.logger;
+  }
+
+  /** @internal */
+  forget(subscription: KafkaSubscription): void {
+    this.subscriptions.delete(subscription);
+  }
+
+  wire(topic: string): string {
+    return `${this.prefix}${topic}`;
+  }
+
+  unwire(wireTopic: string): string {
+    return wireTopic.startsWith(this.prefix) ? wireTopic.slice(this.prefix.length) : wireTopic;
+  }
+
+  private producerReady(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        // kafkajs keeps ordering under retries only with one request in flight
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      this.producer = producer.connect().then(() => producer);
+      this.producer.catch(() => (this.producer = undefined));
+    }
+    return this.producer;
+  }
+
+  private adminReady(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(() => admin);
+      this.admin.catch(() => (this.admin = undefined));
+    }
+    return this.admin;
+  }
+
+  private startMetricsTimer(): void {
+    const every = this.options.metricsIntervalMs ?? 15_000;
+    if (every <= 0 || this.metricsTimer) return;
+    this.metricsTimer = setInterval(() => {
+      this.refreshMetrics().catch((error: unknown) => this.logger.debug({ err: String(error) }, 'Lag refresh failed.'));
+    }, every);
+    this.metricsTimer.unref();
+  }
+
+  private logKafka({ level, namespace, log }: LogEntry): void {
+    const { message, ...fields } = log;
+    const line = { ...fields, namespace: `kafkajs.${namespace}` };
+    if (level <= KafkaLogLevel.ERROR) this.logger.error(line, message);
+    else this.logger.warn(line, message);
+  }
+}
+
+class KafkaSubscription {
+  private stopping?: Promise<void>;
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly lagByPartition = new Map<string, number>();
+
+  constructor(
+    private readonly bus: KafkaEventBus,
+    private readonly consumer: Consumer,
+    readonly spec: SubscriptionSpec,
+    private readonly policy: RetryPolicy,
+  ) {}
+
+  async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const topic = this.bus.unwire(batch.topic);
+    for (const raw of batch.messages) {
+      if (!isRunning() || isStale() || this.stopping) return;
+      const message = toIncoming(topic, batch.partition, raw);
+      const work = this.handleOne(message, heartbeat);
+      this.inFlight.add(work);
+      let committed: boolean;
+      try {
+        committed = await work;
+      } finally {
+        this.inFlight.delete(work);
+      }
+      if (!committed) return;
+      resolveOffset(raw.offset);
+      this.recordLag(topic, batch.partition, Number(batch.highWatermark) - Number(raw.offset) - 1);
+    }
+  }
+
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = (async () => {
+        this.abort.abort();
+        // the in-flight handler finishes and its offset is committed before the consumer leaves the group
+        await Promise.allSettled([...this.inFlight]);
+        await this.consumer.stop().catch(() => undefined);
+        await this.consumer.disconnect().catch(() => undefined);
+        this.bus.forget(this);
+      })();
+    }
+    return this.stopping;
+  }
+
+  // true when the offset was committed; false when stopping left the message for redelivery
+  private async handleOne(message: Omit<IncomingMessage, 'attempt'>, heartbeat: () => Promise<void>): Promise<boolean> {
+    const { groupId } = this.spec;
+    const metrics = this.bus.busMetrics;
+    const outcome = await deliverWithRetry(message, this.spec.handler, this.policy, {
+      onRetry: (attempt, error) => {
+        metrics.consumedOne(groupId, message.topic, 'retried');
+        this.bus.busLogger.debug({ group: groupId, topic: message.topic, attempt, err: String(error) }, 'Handler failed; retrying.');
+      },
+      wait: (ms) => this.waitWithHeartbeats(ms, heartbeat),
+    });
+    if (outcome.kind === 'aborted') return false;
+    if (outcome.kind === 'dlq') {
+      // throws when the DLQ write fails: nothing is committed and kafkajs fetches the message again
+      await this.bus.sendToDlq(message, groupId, outcome);
+      metrics.consumedOne(groupId, message.topic, 'dlq');
+      this.bus.busLogger.warn({ group: groupId, topic: message.topic, reason: outcome.reason }, 'Message sent to the dead-letter topic.');
+    } else {
+      metrics.consumedOne(groupId, message.topic, 'ok');
+    }
+    await this.consumer.commitOffsets([
+      { topic: this.bus.wire(message.topic), partition: message.partition, offset: (BigInt(message.offset) + 1n).toString() },
+    ]);
+    return true;
+  }
+
+  private async waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
+    for (let left = ms; left > 0; left -= HEARTBEAT_EVERY_MS) {
+      if (!(await abortableDelay(Math.min(left, HEARTBEAT_EVERY_MS), this.abort.signal))) return false;
+      // a rebalance during backoff: give the partition up uncommitted, its next owner retries it
+      if (!(await heartbeat().then(() => true, () => false))) return false;
+    }
+    return true;
+  }
+
+  private recordLag(topic: string, partition: number, lag: number): void {
+    this.lagByPartition.set(`${topic}\u0000${partition}`, Math.max(0, lag));
+    let sum = 0;
+    for (const [lane, value] of this.lagByPartition) if (lane.startsWith(`${topic}\u0000`)) sum += value;
+    this.bus.busMetrics.consumerLag.set({ group: this.spec.groupId, topic }, sum);
+  }
+}
+
+function toIncoming(topic: string, partition: number, raw: KafkaMessage): Omit<IncomingMessage, 'attempt'> {
+  return {
+    topic,
+    partition,
+    offset: raw.offset,
+    key: raw.key === null ? null : raw.key.toString('utf8'),
+    value: raw.value ?? Buffer.alloc(0),
+    headers: decodeHeaders(raw.headers),
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) decoded[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return decoded;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

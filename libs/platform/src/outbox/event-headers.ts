@@ -1,0 +1,23 @@
+// Envelope headers every event carries on the bus (STYLE §6): set by the outbox, read by consumers.
+import { PermanentMessageError, type IncomingMessage } from '../messaging/event-bus';
+
+export const EventHeaders = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  correlationId: 'correlation-id',
+  producer: 'producer',
+  occurredAt: 'occurred-at',
+} as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The message's event id, for `Inbox.process`. A message without one, or with one that is not a uuid,
+ * can never be de-duplicated: PermanentMessageError('missing-event-id' | 'invalid-event-id').
+ */
+export function eventIdOf(message: Pick<IncomingMessage, 'headers'>): string {
+  const eventId = message.headers[EventHeaders.eventId];
+  if (!eventId) throw new PermanentMessageError('missing-event-id', `no ${EventHeaders.eventId} header`);
+  if (!UUID.test(eventId)) throw new PermanentMessageError('invalid-event-id', `${EventHeaders.eventId} is not a uuid`);
+  return eventId.toLowerCase();
+}

@@ -1,0 +1,3 @@
+export * from './migrate-services';
+export * from './service-definition';
+export * from './service-runtime.module';

@@ -1,0 +1,47 @@
+// Migrations run by a command (`npm run migrate`, a Helm hook Job in the cluster), never by `synchronize`.
+import type { QueryRunner } from 'typeorm';
+import { createServiceDataSource, revertLastMigration, runMigrations } from '../database';
+import type { ServiceDefinition } from './service-definition';
+
+export interface MigrationReport {
+  readonly service: string;
+  readonly schema: string;
+  readonly applied: readonly string[];
+}
+
+async function withDataSource<T>(url: string, definition: ServiceDefinition, work: (ds: ReturnType<typeof createServiceDataSource>) => Promise<T>): Promise<T> {
+  const dataSource = createServiceDataSource({
+    url,
+    schema: definition.schema,
+    entities: [...definition.entities],
+    migrations: [...definition.migrations],
+    applicationName: `renkei-migrate:${definition.name}`,
+    poolSize: 2,
+  });
+  await dataSource.initialize();
+  try {
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export async function migrateServices(url: string, definitions: readonly ServiceDefinition[]): Promise<MigrationReport[]> {
+  const reports: MigrationReport[] = [];
+  for (const definition of definitions) {
+    const applied = await withDataSource(url, definition, (dataSource) => runMigrations(dataSource));
+    reports.push({ service: definition.name, schema: definition.schema, applied: applied.map((migration) => migration.name) });
+  }
+  return reports;
+}
+
+export async function revertServiceMigration(url: string, definition: ServiceDefinition): Promise<void> {
+  await withDataSource(url, definition, (dataSource) => revertLastMigration(dataSource));
+}
+
+/** The schema of the DataSource a migration runs in, so one migration class serves any schema name. */
+export function schemaOf(queryRunner: QueryRunner): string {
+  const schema = (queryRunner.connection.options as { schema?: string }).schema;
+  if (!schema) throw new Error('a service migration needs a DataSource with a schema');
+  return schema;
+}

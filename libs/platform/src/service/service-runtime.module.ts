@@ -1,0 +1,102 @@
+// What every service gets from the platform for its own schema: a DataSource, the transactional outbox and
+// its relay, the inbox for idempotent consumers, and a readiness check (database reachable, no pending
+// migration). Standalone hosts six of these side by side; each is scoped to the module that imports it.
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PlatformConfig } from '../config/platform-config';
+import { checkDatabase, createServiceDataSource, DATABASE_OPTIONS, type DatabaseOptions } from '../database';
+import { HealthRegistry } from '../health/health-registry';
+import { EventBus } from '../messaging/event-bus';
+import { MetricsRegistry } from '../metrics/metrics-registry';
+import { Inbox, Outbox, OutboxRelay } from '../outbox';
+import type { ServiceDefinition } from './service-definition';
+
+export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
+
+class ServiceRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+  ) {
+    this.logger = new Logger(`${definition.name}:runtime`);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.health.register(`database:${this.definition.schema}`, async () => {
+      await checkDatabase(this.dataSource);
+      if (await this.dataSource.showMigrations()) {
+        throw new Error(`schema ${this.definition.schema} has pending migrations: run npm run migrate`);
+      }
+    });
+    await this.relay.start();
+    this.logger.log(`outbox relay started for schema ${this.definition.schema}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+@Module({})
+export class ServiceRuntimeModule {
+  static forService(definition: ServiceDefinition): DynamicModule {
+    return {
+      module: ServiceRuntimeModule,
+      providers: [
+        { provide: SERVICE_DEFINITION, useValue: definition },
+        {
+          provide: DataSource,
+          inject: [DATABASE_OPTIONS],
+          useFactory: async (options: DatabaseOptions) => {
+            const dataSource = createServiceDataSource({
+              ...options,
+              applicationName: `${options.applicationName ?? 'renkei'}:${definition.name}`,
+              schema: definition.schema,
+              entities: [...definition.entities],
+              migrations: [...definition.migrations],
+            });
+            return dataSource.initialize();
+          },
+        },
+        {
+          provide: Outbox,
+          inject: [PlatformConfig],
+          useFactory: (config: PlatformConfig) => new Outbox({ schema: definition.schema, producer: config.service === 'standalone' ? definition.name : config.service }),
+        },
+        {
+          provide: Inbox,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new Inbox(dataSource, { schema: definition.schema }),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, EventBus, PlatformConfig, MetricsRegistry],
+          useFactory: (dataSource: DataSource, bus: EventBus, config: PlatformConfig, metrics: MetricsRegistry) =>
+            new OutboxRelay(dataSource, bus, {
+              schema: definition.schema,
+              pollIntervalMs: config.outbox.pollIntervalMs,
+              registry: metrics.registry,
+            }),
+        },
+        ServiceRuntimeLifecycle,
+      ],
+      exports: [SERVICE_DEFINITION, DataSource, Outbox, Inbox],
+    };
+  }
+}

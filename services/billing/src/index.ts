@@ -1,0 +1,3 @@
+export * from './billing.app';
+export * from './billing.definition';
+export * from './billing.module';

@@ -1,0 +1,3 @@
+export * from './certificate.app';
+export * from './certificate.definition';
+export * from './certificate.module';

@@ -1,0 +1,4 @@
+import { runMain, startApp } from '@renkei/platform';
+import { certificateApp } from './certificate.app';
+
+runMain(() => startApp(certificateApp));

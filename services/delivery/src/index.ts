@@ -1,0 +1,3 @@
+export * from './delivery.app';
+export * from './delivery.definition';
+export * from './delivery.module';

@@ -1,0 +1,3 @@
+export * from './intake.app';
+export * from './intake.definition';
+export * from './intake.module';

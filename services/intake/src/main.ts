@@ -1,0 +1,4 @@
+import { runMain, startApp } from '@renkei/platform';
+import { intakeApp } from './intake.app';
+
+runMain(() => startApp(intakeApp));

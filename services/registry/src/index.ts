@@ -1,0 +1,3 @@
+export * from './registry.app';
+export * from './registry.definition';
+export * from './registry.module';

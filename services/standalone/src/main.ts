@@ -1,0 +1,4 @@
+import { runMain } from '@renkei/platform';
+import { startStandalone } from './standalone.app';
+
+runMain(() => startStandalone());

@@ -1,0 +1,74 @@
+// Standalone: all six services in one process on embedded defaults — embedded PostgreSQL (unless DATABASE_URL
+// is set), a local directory for objects, in-process events. Which adapters run is configuration only: set
+// EVENT_BUS_DRIVER=kafka, OBJECT_STORE_DRIVER=minio, DATABASE_URL and it runs on the real infrastructure.
+import { billingDefinition, BillingModule } from '@renkei/billing';
+import { certificateDefinition, CertificateModule } from '@renkei/certificate';
+import { deliveryDefinition, DeliveryModule } from '@renkei/delivery';
+import { intakeDefinition, IntakeModule } from '@renkei/intake';
+import {
+  AppSpec,
+  env,
+  EnvSource,
+  loadPlatformConfig,
+  migrateServices,
+  parseEnv,
+  PlatformDefaults,
+  RunningApp,
+  ServiceDefinition,
+  startApp,
+} from '@renkei/platform';
+import { registryDefinition, RegistryModule } from '@renkei/registry';
+import { storageDefinition, StorageModule } from '@renkei/storage';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+export const standaloneDefaults: PlatformDefaults = {
+  port: 8080,
+  metricsPort: 9180,
+  eventBusDriver: 'inprocess',
+  objectStoreDriver: 'local',
+  databaseUrlRequired: false,
+  logFormat: 'pretty',
+};
+
+export const standaloneEnvSchema = {
+  EMBEDDED_POSTGRES_PORT: env.port({ description: 'port of the embedded PostgreSQL (127.0.0.1)', default: 55433 }),
+};
+
+export const hostedServices: readonly ServiceDefinition[] = [
+  registryDefinition,
+  certificateDefinition,
+  intakeDefinition,
+  storageDefinition,
+  deliveryDefinition,
+  billingDefinition,
+];
+
+export const standaloneApp: AppSpec = {
+  name: 'standalone',
+  defaults: standaloneDefaults,
+  modules: [RegistryModule, CertificateModule, IntakeModule, StorageModule, DeliveryModule, BillingModule],
+};
+
+export async function startStandalone(source: EnvSource = process.env): Promise<RunningApp> {
+  // both schemas are parsed before anything starts, so every bad variable is reported together
+  const extra = parseEnv(standaloneEnvSchema, source);
+  let config = loadPlatformConfig('standalone', standaloneDefaults, source);
+  const embedded = config.db.url ? undefined : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);
+  try {
+    if (embedded) config = config.withDatabaseUrl(embedded.url);
+    // standalone is its own operator: it applies its migrations before serving, as `npm run migrate` would
+    await migrateServices(config.db.url ?? '', hostedServices);
+    const running = await startApp(standaloneApp, { config });
+    running.logger.info({ dataDir: config.dataDir, embeddedDatabase: embedded !== undefined }, 'standalone ready');
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}

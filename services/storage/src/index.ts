@@ -1,0 +1,3 @@
+export * from './storage.app';
+export * from './storage.definition';
+export * from './storage.module';
