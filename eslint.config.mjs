@@ -79,4 +79,9 @@ export default [
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect*', 'describe*Contract'] }],
     },
   },
+  {
+    // a contract suite exists to be imported by each adapter's spec
+    files: ['**/*.contract.ts'],
+    rules: { 'jest/no-export': 'off' },
+  },
 ];

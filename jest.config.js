@@ -22,5 +22,14 @@ module.exports = {
       setupFiles: ['<rootDir>/libs/testing/src/infra/setup-env.ts'],
       testTimeout: 120000,
     },
+    {
+      ...preset,
+      displayName: 'e2e',
+      roots: ['<rootDir>/e2e'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.ts',
+      setupFiles: ['<rootDir>/libs/testing/src/infra/setup-env.ts'],
+      testTimeout: 180000,
+    },
   ],
 };

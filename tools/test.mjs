@@ -50,7 +50,7 @@ if (!skipStatic) {
 
 const results = path.join(tmp, 'jest-results.json');
 const jestArgs = ['--json', `--outputFile=${results}`, '--selectProjects', 'unit'];
-if (!unitOnly) jestArgs.push('integration');
+if (!unitOnly) jestArgs.push('integration', 'e2e');
 const jest = spawnSync(bin('jest'), jestArgs, { cwd: root, stdio: 'inherit', env });
 if (existsSync(results)) {
   const report = JSON.parse(readFileSync(results, 'utf8'));

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LocalObjectStore } from './local-object-store';
 import { ObjectStoreErrorCode } from './object-store';
-import { bodyOf, describeObjectStoreContract, readAll } from './object-store.contract';
+import { bodyOf, readAll } from './fixtures/object-bodies';
+import { describeObjectStoreContract } from './object-store.contract';
 
 async function tempRoot(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'renkei-object-store-'));
@@ -60,8 +61,12 @@ describe(LocalObjectStore.name, () => {
 
   it('refuses a key that would nest under an existing object, or cover an existing prefix', async () => {
     await sut.put('a/b', bodyOf(Buffer.from('1')));
-    await expect(sut.put('a/b/c', bodyOf(Buffer.from('2')))).rejects.toMatchObject({ code: ObjectStoreErrorCode.InvalidKey });
-    await expect(sut.put('a', bodyOf(Buffer.from('3')))).rejects.toMatchObject({ code: ObjectStoreErrorCode.InvalidKey });
+    await expect(sut.put('a/b/c', bodyOf(Buffer.from('2')))).rejects.toMatchObject({
+      code: ObjectStoreErrorCode.InvalidKey,
+    });
+    await expect(sut.put('a', bodyOf(Buffer.from('3')))).rejects.toMatchObject({
+      code: ObjectStoreErrorCode.InvalidKey,
+    });
     expect(await readdir(path.join(root, '.tmp'))).toEqual([]);
     expect(await sut.stat('a')).toBeNull();
     await expect(sut.get('a')).rejects.toMatchObject({ code: ObjectStoreErrorCode.NotFound });

@@ -127,9 +127,13 @@ export class LocalObjectStore extends ObjectStore {
         await mkdir(this.tmpDir, { recursive: true });
         await access(this.tmpDir, constants.W_OK);
       } catch (error) {
-        throw new ObjectStoreError(ObjectStoreErrorCode.Unavailable, `Local object store at ${this.root} is not writable.`, {
-          cause: error,
-        });
+        throw new ObjectStoreError(
+          ObjectStoreErrorCode.Unavailable,
+          `Local object store at ${this.root} is not writable.`,
+          {
+            cause: error,
+          },
+        );
       }
     });
   }
@@ -139,7 +143,10 @@ export class LocalObjectStore extends ObjectStore {
     assertValidObjectKey(key);
     const resolved = path.resolve(this.root, ...key.split('/'));
     if (!resolved.startsWith(this.root + path.sep) || resolved.startsWith(this.tmpDir + path.sep)) {
-      throw new ObjectStoreError(ObjectStoreErrorCode.InvalidKey, `Object key ${JSON.stringify(key)} escapes the store.`);
+      throw new ObjectStoreError(
+        ObjectStoreErrorCode.InvalidKey,
+        `Object key ${JSON.stringify(key)} escapes the store.`,
+      );
     }
     return resolved;
   }
@@ -205,8 +212,9 @@ export class LocalObjectStore extends ObjectStore {
       if (isMissing(error)) return;
       throw this.mapError(error, dirKey);
     }
-    // byte order, like S3 listings
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // key order, like S3 listings: a directory sorts as `name/` (so `a-c` < `a/b` < `a0`)
+    const sortName = (entry: Dirent) => (entry.isDirectory() ? `${entry.name}/` : entry.name);
+    entries.sort((a, b) => (sortName(a) < sortName(b) ? -1 : sortName(a) > sortName(b) ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue; // `.tmp` and anything no key can name
       const key = dirKey === '' ? entry.name : `${dirKey}/${entry.name}`;
@@ -230,9 +238,13 @@ export class LocalObjectStore extends ObjectStore {
   private mapError(error: unknown, key: string): ObjectStoreError {
     if (error instanceof ObjectStoreError) return error;
     if (isMissing(error)) return notFound(key);
-    return new ObjectStoreError(ObjectStoreErrorCode.Unavailable, `Local object store failed at ${this.root}.`, {
-      cause: error,
-    });
+    return new ObjectStoreError(
+      ObjectStoreErrorCode.Unavailable,
+      `Local object store failed at ${this.root}.`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

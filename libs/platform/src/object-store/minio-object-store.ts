@@ -1,5 +1,8 @@
 // ObjectStore over MinIO (any S3 API). Puts stream into fixed-size multipart parts so memory stays at about one
-// part whatever the object size; the upload is completed only after size and digest checks pass.
+// part whatever the object size; the upload is completed only after the size and digest checks pass, so a failed
+// put never replaces what is stored. Not client.putObject: with an unknown length (minio 8.0.7) it sizes parts for
+// 5 TiB (~550 MiB, held in memory), never aborts a failed multipart upload, and resumes any incomplete upload of
+// the same key, even a concurrent one.
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -64,7 +67,9 @@ export class MinioObjectStore extends ObjectStore {
   constructor(options: MinioObjectStoreOptions) {
     super();
     this.partSize = options.partSize ?? DEFAULT_PART_SIZE;
-    if (this.partSize < MIN_PART_SIZE) throw new Error(`MinioObjectStore: partSize must be at least ${MIN_PART_SIZE} bytes.`);
+    if (this.partSize < MIN_PART_SIZE) {
+      throw new Error(`MinioObjectStore: partSize must be at least ${MIN_PART_SIZE} bytes.`);
+    }
     this.keyPrefix = normalizeKeyPrefix(options.keyPrefix ?? '');
     this.bucket = options.bucket;
     this.checkTimeoutMs = options.checkTimeoutMs ?? 2000;
@@ -99,7 +104,7 @@ export class MinioObjectStore extends ObjectStore {
         this.metrics.written(meter.size);
         return { key, size: meter.size, sha256 };
       } catch (error) {
-        // the client would leave an incomplete upload behind (and resume it on the next put of the same key)
+        // parts already uploaded would otherwise linger as an incomplete upload
         if (state.upload !== null) await this.abortUpload(name, state.upload);
         throw error;
       }
@@ -167,15 +172,24 @@ export class MinioObjectStore extends ObjectStore {
       for await (const item of stream) {
         // recursive listings carry only objects; `prefix` entries appear only with a delimiter
         if (item.name === undefined) continue;
-        yield { key: item.name.slice(this.keyPrefix.length), size: item.size, lastModified: item.lastModified };
+        yield {
+          key: item.name.slice(this.keyPrefix.length),
+          size: item.size,
+          lastModified: item.lastModified,
+        };
       }
     } catch (error) {
       throw mapMinioError(error);
     }
   }
 
-  private async bufferChunk(name: string, state: PutState, chunk: Buffer, contentType: string | undefined): Promise<void> {
-    for (let offset = 0; offset < chunk.length; ) {
+  private async bufferChunk(
+    name: string,
+    state: PutState,
+    chunk: Buffer,
+    contentType: string | undefined,
+  ): Promise<void> {
+    for (let offset = 0; offset < chunk.length;) {
       const copied = chunk.copy(state.part, state.filled, offset);
       state.filled += copied;
       offset += copied;
@@ -191,11 +205,15 @@ export class MinioObjectStore extends ObjectStore {
     const upload = state.upload;
     if (upload === null) {
       // objects smaller than one part go in a single PUT
-      await this.call(() => this.client.putObject(this.bucket, name, last, last.length, contentTypeHeader(contentType)));
+      await this.call(() =>
+        this.client.putObject(this.bucket, name, last, last.length, contentTypeHeader(contentType)),
+      );
       return;
     }
     if (last.length > 0) await this.uploadPart(name, upload, last);
-    await this.call(() => this.client.completeMultipartUpload(this.bucket, name, upload.uploadId, upload.parts));
+    await this.call(() =>
+      this.client.completeMultipartUpload(this.bucket, name, upload.uploadId, upload.parts),
+    );
     state.upload = null;
   }
 
@@ -222,7 +240,12 @@ export class MinioObjectStore extends ObjectStore {
       await this.client.abortMultipartUpload(this.bucket, name, upload.uploadId);
     } catch (error) {
       // invisible as an object; MinIO expires stale uploads itself (24 h by default)
-      this.logger.warn({ msg: 'Could not abort a multipart upload.', objectName: name, uploadId: upload.uploadId, error: String(error) });
+      this.logger.warn({
+        msg: 'Could not abort a multipart upload.',
+        objectName: name,
+        uploadId: upload.uploadId,
+        error: String(error),
+      });
     }
   }
 
@@ -250,7 +273,11 @@ export function mapMinioError(error: unknown): ObjectStoreError {
     code === 'XMinioParentIsObject' ||
     code === 'XMinioObjectExistsAsDirectory'
   ) {
-    return new ObjectStoreError(ObjectStoreErrorCode.InvalidKey, `Object key refused by MinIO (${code || name}).`, { cause: error });
+    return new ObjectStoreError(
+      ObjectStoreErrorCode.InvalidKey,
+      `Object key refused by MinIO (${code || name}).`,
+      { cause: error },
+    );
   }
   const detail = code || (error instanceof Error ? error.message : String(error));
   return unavailable(`MinIO request failed (${detail}).`, error);
@@ -281,4 +308,3 @@ function normalizeKeyPrefix(keyPrefix: string): string {
   assertValidObjectKey(trimmed);
   return `${trimmed}/`;
 }
-

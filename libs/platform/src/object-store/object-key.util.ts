@@ -29,7 +29,8 @@ function keyProblem(key: string): string | null {
   if (key.length > MAX_OBJECT_KEY_LENGTH) return `is longer than ${MAX_OBJECT_KEY_LENGTH} characters`;
   for (const segment of key.split('/')) {
     if (segment.length === 0) return 'has an empty segment (leading, trailing or doubled slash)';
-    if (segment.length > MAX_SEGMENT_LENGTH) return `has a segment longer than ${MAX_SEGMENT_LENGTH} characters`;
+    if (segment.length > MAX_SEGMENT_LENGTH)
+      return `has a segment longer than ${MAX_SEGMENT_LENGTH} characters`;
     if (!SEGMENT.test(segment)) return 'has a segment that is not [A-Za-z0-9._-] or starts with a dot';
   }
   return null;

@@ -1,24 +1,27 @@
 // The behaviour every ObjectStore adapter must share. Run by local-object-store.spec.ts (a temp directory) and
 // minio-object-store.integration-spec.ts (a real MinIO).
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { types } from 'node:util';
+import { bodyOf, patterned, readAll, sha256 } from './fixtures/object-bodies';
 import { type ObjectStore, ObjectStoreError, ObjectStoreErrorCode } from './object-store';
 
 export interface ObjectStoreContractSubject {
   readonly store: ObjectStore;
   /**
-   * Anything a failed put may have left outside the visible objects under `prefix` (temp files, incomplete
-   * multipart uploads); the contract expects none.
+   * Whatever a failed put of `key` may have left outside the visible objects (temp files, incomplete multipart
+   * uploads); the contract expects none. (MinIO lists incomplete uploads only by exact object name.)
    */
-  readonly leftovers: (prefix: string) => Promise<string[]>;
+  readonly leftovers: (key: string) => Promise<string[]>;
   readonly cleanup?: () => Promise<void>;
 }
 
 /** Large enough to span several MinIO parts when the adapter is built with `partSize` 5 MiB. */
-export const CONTRACT_LARGE_BYTES = 12 * 1024 * 1024 + 12345;
+const CONTRACT_LARGE_BYTES = 12 * 1024 * 1024 + 12345;
 
-export function describeObjectStoreContract(name: string, factory: () => Promise<ObjectStoreContractSubject>): void {
+export function describeObjectStoreContract(
+  name: string,
+  factory: () => Promise<ObjectStoreContractSubject>,
+): void {
   describe(`ObjectStore contract: ${name}`, () => {
     let subject: ObjectStoreContractSubject;
     let store: ObjectStore;
@@ -39,7 +42,7 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
     async function expectNothingUnder(key: string): Promise<void> {
       expect(await store.stat(key)).toBeNull();
       expect(await keysUnder(store, prefix)).toEqual([]);
-      expect(await subject.leftovers(prefix)).toEqual([]);
+      expect(await subject.leftovers(key)).toEqual([]);
     }
 
     it('reports readiness', async () => {
@@ -60,7 +63,11 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
 
     it('stores an empty object', async () => {
       const key = `${prefix}empty`;
-      expect(await store.put(key, bodyOf(Buffer.alloc(0)))).toEqual({ key, size: 0, sha256: sha256(Buffer.alloc(0)) });
+      expect(await store.put(key, bodyOf(Buffer.alloc(0)))).toEqual({
+        key,
+        size: 0,
+        sha256: sha256(Buffer.alloc(0)),
+      });
       const got = await store.get(key);
       expect(got.size).toBe(0);
       expect((await readAll(got.body)).length).toBe(0);
@@ -102,7 +109,7 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
       // util.types.isDate: the adapters' Dates come from Node's realm, not the test sandbox's
       expect(types.isDate(info?.lastModified)).toBe(true);
       // S3 keeps whole seconds
-      expect(info!.lastModified.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 5000);
+      expect(info?.lastModified.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 5000);
     });
 
     it('overwrites an existing object', async () => {
@@ -128,18 +135,37 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
       const keys = ['a/1', 'a/2', 'a/b/3', 'ab/4', 'c/5'].map((k) => prefix + k);
       await Promise.all(keys.map((k, i) => store.put(k, bodyOf(Buffer.alloc(i + 1)))));
 
-      expect(await keysUnder(store, `${prefix}a/`)).toEqual([`${prefix}a/1`, `${prefix}a/2`, `${prefix}a/b/3`]);
-      expect(await keysUnder(store, `${prefix}a`)).toEqual([`${prefix}a/1`, `${prefix}a/2`, `${prefix}a/b/3`, `${prefix}ab/4`]);
+      expect(await keysUnder(store, `${prefix}a/`)).toEqual([
+        `${prefix}a/1`,
+        `${prefix}a/2`,
+        `${prefix}a/b/3`,
+      ]);
+      expect(await keysUnder(store, `${prefix}a`)).toEqual([
+        `${prefix}a/1`,
+        `${prefix}a/2`,
+        `${prefix}a/b/3`,
+        `${prefix}ab/4`,
+      ]);
       expect(await keysUnder(store, `${prefix}zzz/`)).toEqual([]);
       const listed = await collect(store.list(prefix));
       expect(listed.map((o) => [o.key, o.size])).toEqual(keys.map((k, i) => [k, i + 1]));
       expect(listed.every((o) => types.isDate(o.lastModified))).toBe(true);
     });
 
+    it('lists in key order', async () => {
+      const keys = ['a0', 'a/b', 'a-c', 'a/a/z', 'A'].map((k) => prefix + k);
+      for (const key of keys) await store.put(key, bodyOf(Buffer.from(key)));
+      expect(await keysUnder(store, prefix)).toEqual(
+        ['A', 'a-c', 'a/a/z', 'a/b', 'a0'].map((k) => prefix + k),
+      );
+    });
+
     it('accepts a body whose SHA-256 matches expectedSha256 (any hex case)', async () => {
       const data = Buffer.from('checked');
       const key = `${prefix}checked`;
-      await expect(store.put(key, bodyOf(data), { expectedSha256: sha256(data).toUpperCase() })).resolves.toMatchObject({
+      await expect(
+        store.put(key, bodyOf(data), { expectedSha256: sha256(data).toUpperCase() }),
+      ).resolves.toMatchObject({
         sha256: sha256(data),
       });
     });
@@ -155,7 +181,9 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
     });
 
     it('accepts a body of exactly maxBytes', async () => {
-      await expect(store.put(`${prefix}limit`, bodyOf(Buffer.alloc(100)), { maxBytes: 100 })).resolves.toMatchObject({
+      await expect(
+        store.put(`${prefix}limit`, bodyOf(Buffer.alloc(100)), { maxBytes: 100 }),
+      ).resolves.toMatchObject({
         size: 100,
       });
     });
@@ -189,20 +217,36 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
         store.put(key, bodyOf(patterned(CONTRACT_LARGE_BYTES)), { maxBytes: 6 * 1024 * 1024 }),
         ObjectStoreErrorCode.TooLarge,
       );
-      await expectCode(store.put(key, bodyOf(Buffer.from('bad')), { expectedSha256: sha256(Buffer.from('x')) }), ObjectStoreErrorCode.DigestMismatch);
+      await expectCode(
+        store.put(key, bodyOf(Buffer.from('bad')), { expectedSha256: sha256(Buffer.from('x')) }),
+        ObjectStoreErrorCode.DigestMismatch,
+      );
       expect((await readAll((await store.get(key)).body)).toString()).toBe('good');
-      expect(await subject.leftovers(prefix)).toEqual([]);
+      expect(await subject.leftovers(key)).toEqual([]);
     });
 
-    it.each([['../x'], ['a/../../x'], ['/abs'], [''], ['a//b'], ['a/'], ['.'], ['a/./b'], ['.tmp/x'], ['tab\there'], ['nl\nx'], ['nul\u0000'], ['sp ace'], ['ü'], ['a\\b'], ['x'.repeat(1025)]])(
-      'refuses the key %j with INVALID_KEY',
-      async (key) => {
-        await expectCode(store.put(key, bodyOf(Buffer.from('x'))), ObjectStoreErrorCode.InvalidKey);
-        await expectCode(store.get(key), ObjectStoreErrorCode.InvalidKey);
-        await expectCode(store.stat(key), ObjectStoreErrorCode.InvalidKey);
-        await expectCode(store.delete(key), ObjectStoreErrorCode.InvalidKey);
-      },
-    );
+    it.each([
+      ['parent traversal', '../x'],
+      ['nested traversal', 'a/../../x'],
+      ['an absolute path', '/abs'],
+      ['the empty key', ''],
+      ['an empty segment', 'a//b'],
+      ['a trailing slash', 'a/'],
+      ['a dot segment', 'a/./b'],
+      ['a leading-dot segment', '.tmp/x'],
+      ['a tab', 'tab\there'],
+      ['a newline', 'nl\nx'],
+      ['a NUL', 'nul\u0000'],
+      ['a space', 'sp ace'],
+      ['a non-ASCII letter', '\u00fc'],
+      ['a backslash', 'a\\b'],
+      ['an over-long key', 'x'.repeat(1025)],
+    ])('refuses a key with %s as INVALID_KEY', async (_label, key) => {
+      await expectCode(store.put(key, bodyOf(Buffer.from('x'))), ObjectStoreErrorCode.InvalidKey);
+      await expectCode(store.get(key), ObjectStoreErrorCode.InvalidKey);
+      await expectCode(store.stat(key), ObjectStoreErrorCode.InvalidKey);
+      await expectCode(store.delete(key), ObjectStoreErrorCode.InvalidKey);
+    });
 
     it('refuses an invalid list prefix with INVALID_KEY', async () => {
       await expectCode(collect(store.list('../')), ObjectStoreErrorCode.InvalidKey);
@@ -210,7 +254,9 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
     });
 
     it('handles concurrent puts of different keys', async () => {
-      const bodies = Array.from({ length: 8 }, (_, i) => patterned(i === 0 ? CONTRACT_LARGE_BYTES : 50_000 + i, i));
+      const bodies = Array.from({ length: 8 }, (_, i) =>
+        patterned(i === 0 ? CONTRACT_LARGE_BYTES : 50_000 + i, i),
+      );
       const results = await Promise.all(bodies.map((b, i) => store.put(`${prefix}c${i}`, bodyOf(b))));
       expect(results.map((r) => r.sha256)).toEqual(bodies.map(sha256));
       for (const [i, b] of bodies.entries()) {
@@ -227,43 +273,6 @@ export function describeObjectStoreContract(name: string, factory: () => Promise
       await expect(got.sha256).rejects.toThrow();
     });
   });
-}
-
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-/** deterministic, non-repeating-per-byte test data */
-export function patterned(size: number, seed = 0): Buffer {
-  const data = Buffer.allocUnsafe(size);
-  let x = (0x9e3779b9 ^ seed) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    data[i] = x & 0xff;
-  }
-  return data;
-}
-
-export function bodyOf(data: Buffer, chunkSize = 64 * 1024): Readable {
-  let offset = 0;
-  return new Readable({
-    read() {
-      if (offset >= data.length) {
-        this.push(null);
-        return;
-      }
-      this.push(data.subarray(offset, offset + chunkSize));
-      offset += chunkSize;
-    },
-  });
-}
-
-export async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -3,7 +3,8 @@ import { Counter, Histogram, register, type Registry } from 'prom-client';
 import { ObjectStoreError, ObjectStoreErrorCode } from './object-store';
 
 export type ObjectStoreOp = 'put' | 'get' | 'stat' | 'delete' | 'list' | 'check';
-export type ObjectStoreOutcome = 'ok' | 'not_found' | 'digest_mismatch' | 'too_large' | 'invalid_key' | 'unavailable' | 'error';
+export type ObjectStoreOutcome =
+  'ok' | 'not_found' | 'digest_mismatch' | 'too_large' | 'invalid_key' | 'unavailable' | 'error';
 
 export class ObjectStoreMetrics {
   private readonly operations: Counter<'op' | 'outcome'>;
@@ -86,9 +87,14 @@ export function outcomeOf(error: unknown): ObjectStoreOutcome {
   }
 }
 
-function getOrCreate<M, C>(registry: Registry, Metric: new (config: C) => M, config: C & { name: string }): M {
+function getOrCreate<M, C>(
+  registry: Registry,
+  Metric: new (config: C) => M,
+  config: C & { name: string },
+): M {
   const existing = registry.getSingleMetric(config.name);
   if (existing === undefined) return new Metric({ ...config, registers: [registry] });
-  if (!(existing instanceof Metric)) throw new Error(`Metric ${config.name} is already registered with another type.`);
+  if (!(existing instanceof Metric))
+    throw new Error(`Metric ${config.name} is already registered with another type.`);
   return existing;
 }

@@ -49,15 +49,24 @@ export class ObjectStoreError extends Error {
   }
 }
 
-/** Nest injection token and port. Keys are `/`-separated, of [A-Za-z0-9._-] segments; no `..`. */
+/**
+ * Nest injection token and port. Keys are `/`-separated segments of [A-Za-z0-9._-], none empty or starting with
+ * `.` (so no `.`/`..`), at most 1024 characters; anything else is ObjectStoreError(INVALID_KEY). Do not use a key
+ * that is also a directory-like prefix of another (`a` and `a/b`): the local adapter refuses it and MinIO lists
+ * such keys inconsistently.
+ */
 export abstract class ObjectStore {
-  /** atomic: a failed or aborted put leaves nothing behind under `key` */
+  /**
+   * atomic: a failed or aborted put leaves nothing behind under `key` (an object already there stays as it was).
+   * An error from `body` itself is rethrown as is; store failures are ObjectStoreErrors.
+   */
   abstract put(key: string, body: Readable, options?: PutOptions): Promise<PutResult>;
   /** throws ObjectStoreError(NOT_FOUND) */
   abstract get(key: string): Promise<GetResult>;
   abstract stat(key: string): Promise<ObjectInfo | null>;
   /** idempotent */
   abstract delete(key: string): Promise<void>;
+  /** every object whose key starts with `prefix` (`''` for all), recursively, in key order */
   abstract list(prefix: string): AsyncIterable<ObjectInfo>;
   /** readiness probe: throws when the store cannot be reached */
   abstract check(): Promise<void>;

@@ -34,7 +34,12 @@ export class DigestStream extends Transform {
     this.bytes += chunk.length;
     const { maxBytes, onBytes } = this.options;
     if (maxBytes !== undefined && this.bytes > maxBytes) {
-      callback(new ObjectStoreError(ObjectStoreErrorCode.TooLarge, `Object body exceeds the limit of ${maxBytes} bytes.`));
+      callback(
+        new ObjectStoreError(
+          ObjectStoreErrorCode.TooLarge,
+          `Object body exceeds the limit of ${maxBytes} bytes.`,
+        ),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -52,7 +57,10 @@ export class DigestStream extends Transform {
  * Wraps a download so its digest is known once the caller has read it to the end. Destroying the returned body
  * destroys the source (closing the file or connection); the digest promise then rejects.
  */
-export function digestingBody(source: Readable, onBytes?: (bytes: number) => void): { body: Readable; sha256: Promise<string> } {
+export function digestingBody(
+  source: Readable,
+  onBytes?: (bytes: number) => void,
+): { body: Readable; sha256: Promise<string> } {
   const body = new DigestStream({ onBytes });
   pipeline(source, body, () => undefined); // errors surface on `body`; the callback only keeps pipeline quiet
   const sha256 = new Promise<string>((resolve, reject) => {

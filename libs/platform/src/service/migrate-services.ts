@@ -1,5 +1,4 @@
 // Migrations run by a command (`npm run migrate`, a Helm hook Job in the cluster), never by `synchronize`.
-import type { QueryRunner } from 'typeorm';
 import { createServiceDataSource, revertLastMigration, runMigrations } from '../database';
 import type { ServiceDefinition } from './service-definition';
 
@@ -30,18 +29,11 @@ export async function migrateServices(url: string, definitions: readonly Service
   const reports: MigrationReport[] = [];
   for (const definition of definitions) {
     const applied = await withDataSource(url, definition, (dataSource) => runMigrations(dataSource));
-    reports.push({ service: definition.name, schema: definition.schema, applied: applied.map((migration) => migration.name) });
+    reports.push({ service: definition.name, schema: definition.schema, applied });
   }
   return reports;
 }
 
 export async function revertServiceMigration(url: string, definition: ServiceDefinition): Promise<void> {
   await withDataSource(url, definition, (dataSource) => revertLastMigration(dataSource));
-}
-
-/** The schema of the DataSource a migration runs in, so one migration class serves any schema name. */
-export function schemaOf(queryRunner: QueryRunner): string {
-  const schema = (queryRunner.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('a service migration needs a DataSource with a schema');
-  return schema;
 }

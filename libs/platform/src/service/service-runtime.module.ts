@@ -17,6 +17,8 @@ import { HealthRegistry } from '../health/health-registry';
 import { EventBus } from '../messaging/event-bus';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { Inbox, Outbox, OutboxRelay } from '../outbox';
+import { PINO_LOGGER } from '../app/platform.tokens';
+import type { Logger as PinoLogger } from '../logging/logger';
 import type { ServiceDefinition } from './service-definition';
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
@@ -74,24 +76,23 @@ export class ServiceRuntimeModule {
             return dataSource.initialize();
           },
         },
-        {
-          provide: Outbox,
-          inject: [PlatformConfig],
-          useFactory: (config: PlatformConfig) => new Outbox({ schema: definition.schema, producer: config.service === 'standalone' ? definition.name : config.service }),
-        },
+        { provide: Outbox, useValue: new Outbox(definition.schema) },
         {
           provide: Inbox,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new Inbox(dataSource, { schema: definition.schema }),
+          useFactory: (dataSource: DataSource) => new Inbox(dataSource, definition.schema),
         },
         {
           provide: OutboxRelay,
-          inject: [DataSource, EventBus, PlatformConfig, MetricsRegistry],
-          useFactory: (dataSource: DataSource, bus: EventBus, config: PlatformConfig, metrics: MetricsRegistry) =>
-            new OutboxRelay(dataSource, bus, {
+          inject: [DataSource, EventBus, PlatformConfig, MetricsRegistry, PINO_LOGGER],
+          useFactory: (dataSource: DataSource, bus: EventBus, config: PlatformConfig, metrics: MetricsRegistry, logger: PinoLogger) =>
+            new OutboxRelay({
+              dataSource,
+              bus,
               schema: definition.schema,
               pollIntervalMs: config.outbox.pollIntervalMs,
               registry: metrics.registry,
+              logger: logger.child({ component: 'outbox-relay', schema: definition.schema }),
             }),
         },
         ServiceRuntimeLifecycle,

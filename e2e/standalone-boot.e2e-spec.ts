@@ -1,0 +1,56 @@
+// `npm start` as a newcomer runs it: one process, embedded PostgreSQL, a local directory and in-process
+// events, ready on http://127.0.0.1:8080 with its data under ./.renkei — and again after a restart.
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, probe, repoRoot, startProcess, waitForReady } from './support/process';
+
+describe('standalone', () => {
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(path.join(os.tmpdir(), 'renkei-standalone-'));
+    await chmod(cwd, 0o755); // embedded PostgreSQL runs as user postgres when started by root
+  });
+
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('boots on embedded defaults, ready on 127.0.0.1:8080 with data under ./.renkei, and again after a restart', async () => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      TZ: 'UTC',
+      LOG_FORMAT: 'json',
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    };
+    const start = () => startProcess([path.join(repoRoot, 'tools', 'start-standalone.mjs')], { cwd, env });
+
+    const first = start();
+    const ready = await waitForReady('http://127.0.0.1:8080/health/ready', first, 150000);
+    const report = JSON.parse(ready.body) as { checks: Record<string, { status: string }> };
+    expect(Object.keys(report.checks).sort()).toEqual(
+      [
+        'database:billing',
+        'database:certificate',
+        'database:delivery',
+        'database:intake',
+        'database:registry',
+        'database:storage',
+        'event-bus:inprocess',
+        'object-store:local',
+      ].sort(),
+    );
+    expect(existsSync(path.join(cwd, '.renkei', 'postgres', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(path.join(cwd, '.renkei', 'objects'))).toBe(true);
+    expect((await probe('http://127.0.0.1:9180/metrics')).body).toContain('service="standalone"');
+    expect(await first.stop()).toBe(0);
+
+    const second = start();
+    await waitForReady('http://127.0.0.1:8080/health/ready', second, 150000);
+    expect(second.output()).not.toContain('initialising embedded PostgreSQL');
+    expect(await second.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+import { Registry } from 'prom-client';
+import { Topics } from '@renkei/contracts';
+import { describeEventBusContract } from './event-bus.contract';
+import { PermanentMessageError } from './event-bus';
+import { KafkaEventBus } from './kafka-event-bus';
+import { eventually } from './fixtures/eventually';
+import { createTestTopics, deleteTestTopics } from './fixtures/kafka-topics';
+import { testInfra, uniqueTestName } from './fixtures/test-infra';
+import { silentLogger } from './platform-logger';
+
+const topic = Topics.platformProbeRecorded.name;
+
+describeEventBusContract(KafkaEventBus.name, {
+  durableOffsets: true,
+  createContext: async () => {
+    const { kafkaBrokers } = testInfra();
+    const topicPrefix = `${uniqueTestName('t')}.`;
+    await createTestTopics(kafkaBrokers, topicPrefix, [topic]);
+    return {
+      topic,
+      openBus: async () =>
+        new KafkaEventBus({ brokers: kafkaBrokers, clientId: 'contract', topicPrefix, logger: silentLogger, metricsIntervalMs: 0 }),
+      dispose: () => deleteTestTopics(kafkaBrokers, topicPrefix),
+    };
+  },
+});
+
+describe(KafkaEventBus.name, () => {
+  const { kafkaBrokers } = testInfra();
+  const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
+  let topicPrefix: string;
+  let sut: KafkaEventBus;
+  let registry: Registry;
+
+  beforeEach(async () => {
+    topicPrefix = `${uniqueTestName('t')}.`;
+    registry = new Registry();
+    await createTestTopics(kafkaBrokers, topicPrefix, [topic]);
+    sut = new KafkaEventBus({ brokers: kafkaBrokers, clientId: 'kafka-bus-it', topicPrefix, registry, logger: silentLogger, metricsIntervalMs: 0 });
+  });
+
+  afterEach(async () => {
+    await sut.close();
+    await deleteTestTopics(kafkaBrokers, topicPrefix);
+  });
+
+  it('answers the readiness check while the broker is up', async () => {
+    await expect(sut.check()).resolves.toBeUndefined();
+  });
+
+  it('fails the readiness check quickly when no broker answers', async () => {
+    const unreachable = new KafkaEventBus({ brokers: ['127.0.0.1:1'], clientId: 'down', logger: silentLogger, checkTimeoutMs: 500 });
+    const started = Date.now();
+
+    await expect(unreachable.check()).rejects.toThrow();
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    await unreachable.close();
+  });
+
+  it('reports consumer lag and DLQ depth from the broker under un-prefixed topic names', async () => {
+    const handled: string[] = [];
+    const subscription = await sut.subscribe({
+      groupId: 'it.metrics',
+      topics: [topic],
+      handler: async (message) => {
+        if (message.value.toString() === 'poison') throw new PermanentMessageError('undecodable');
+        handled.push(message.value.toString());
+      },
+    });
+    await sut.publish(['a', 'poison', 'b'].map((value) => ({ topic, key: 'k', value: encode(value) })));
+    await eventually(() => expect(handled).toEqual(['a', 'b']));
+    await subscription.stop();
+    await sut.publish([{ topic, key: 'k', value: encode('waiting') }]);
+    const resumed = await sut.subscribe({ groupId: 'it.metrics', topics: [topic], handler: () => new Promise(() => undefined) });
+
+    await eventually(async () => {
+      await sut.refreshMetrics();
+      const text = await registry.metrics();
+      expect(text).toContain(`renkei_messaging_consumer_lag{group="it.metrics",topic="${topic}"} 1`);
+      expect(text).toContain(`renkei_messaging_dlq_depth{topic="${topic}"} 1`);
+    });
+    const text = await registry.metrics();
+    expect(text).toContain(`renkei_messaging_published_total{topic="${topic}"} 4`);
+    expect(text).toContain(`renkei_messaging_dlq_messages_total{topic="${topic}"} 1`);
+    expect(text).toContain(`renkei_messaging_consumed_total{group="it.metrics",topic="${topic}",outcome="dlq"} 1`);
+    expect(text).not.toContain(topicPrefix);
+    void resumed;
+  });
+
+  it('commits nothing when the DLQ write fails, so the message comes back', async () => {
+    await deleteTestTopics(kafkaBrokers, `${topicPrefix}${topic}.dlq`);
+    const seen: number[] = [];
+    await sut.subscribe({
+      groupId: 'it.dlq-down',
+      topics: [topic],
+      handler: async (message) => {
+        seen.push(message.attempt);
+        throw new PermanentMessageError('undecodable');
+      },
+    });
+
+    await sut.publish([{ topic, key: 'k', value: encode('poison') }]);
+    await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(2), 90_000);
+  }, 120_000);
+});
