@@ -20,7 +20,7 @@ module.exports = {
       testMatch: ['**/*.integration-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.ts',
       setupFiles: ['<rootDir>/libs/testing/src/infra/setup-env.ts'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-timeout.js'],
     },
     {
       ...preset,
@@ -29,7 +29,7 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/infra/global-setup.ts',
       setupFiles: ['<rootDir>/libs/testing/src/infra/setup-env.ts'],
-      testTimeout: 180000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-timeout.js'],
     },
   ],
 };

@@ -154,7 +154,7 @@ describe('cluster mode', () => {
       },
     });
 
-    expect(await proc.stop(60000)).toBe(78);
+    expect(await proc.exited()).toBe(78);
     const output = proc.output();
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'KAFKA_BROKERS', 'MINIO_ACCESS_KEY']) {
       expect(output).toContain(`- ${name}:`);

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [entry, ...args] = process.argv.slice(2);
@@ -11,7 +12,9 @@ if (!entry) {
   console.error('usage: node tools/run-ts.mjs <file.ts> [args...]');
   process.exit(2);
 }
-const child = spawn(process.execPath, ['-r', '@swc-node/register', path.resolve(entry), ...args], {
+// resolved from the repo, so an entry point runs from any working directory
+const register = createRequire(path.join(root, 'package.json')).resolve('@swc-node/register');
+const child = spawn(process.execPath, ['-r', register, path.resolve(entry), ...args], {
   stdio: 'inherit',
   env: { ...process.env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'), TS_NODE_PROJECT: path.join(root, 'tsconfig.base.json') },
 });

@@ -10,6 +10,8 @@ export interface RunningProcess {
   output(): string;
   /** SIGTERM, then the exit code (or the signal name) */
   stop(timeoutMs?: number): Promise<number | string>;
+  /** the exit code (or signal name) once the process ends by itself; SIGKILL after `timeoutMs` */
+  exited(timeoutMs?: number): Promise<number | string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -32,17 +34,21 @@ export function startProcess(args: string[], options: { env: NodeJS.ProcessEnv; 
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
+  const waitForExit = async (timeoutMs: number) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     child,
     output: () => output,
+    exited: (timeoutMs = 60000) => waitForExit(timeoutMs),
     stop: async (timeoutMs = 20000) => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
+      return waitForExit(timeoutMs);
     },
   };
 }

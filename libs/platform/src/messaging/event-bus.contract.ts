@@ -10,8 +10,8 @@ import {
   type MessageHandler,
   type Subscription,
 } from './event-bus';
+import { expectEventually } from '@renkei/testing';
 import { RETRIES_EXHAUSTED } from './message-delivery';
-import { eventually } from './fixtures/eventually';
 
 export interface EventBusContractContext {
   /** the topic under test as handlers see it; `<topic>.dlq` exists too */
@@ -27,6 +27,8 @@ export interface EventBusContractFactory {
   createContext(): Promise<EventBusContractContext>;
 }
 
+// group joins on a real broker take seconds
+const SOON = { timeoutMs: 30_000 };
 const FAST_RETRY = { maxAttempts: 3, initialBackoffMs: 5, maxBackoffMs: 20 };
 const text = (message: IncomingMessage): string => message.value.toString('utf8');
 const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
@@ -72,7 +74,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
 
       await bus.publish([{ topic, key: 'office-1', value: encode('hello'), headers: { 'event-id': 'e-1', 'x-custom': 'v' } }]);
 
-      await eventually(() => expect(received).toHaveLength(1));
+      await expectEventually(() => expect(received).toHaveLength(1), SOON);
       expect(received[0]).toMatchObject({ topic, key: 'office-1', attempt: 1 });
       expect(text(received[0])).toBe('hello');
       expect(received[0].headers).toMatchObject({ 'event-id': 'e-1', 'x-custom': 'v' });
@@ -90,7 +92,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       for (let seq = 0; seq < 25; seq++) await publishText(bus, keys.map((key) => ({ key, value: String(seq) })));
 
       const expected = Array.from({ length: 25 }, (_, seq) => seq);
-      await eventually(() => keys.forEach((key) => expect(seen.get(key)).toEqual(expected)));
+      await expectEventually(() => keys.forEach((key) => expect(seen.get(key)).toEqual(expected)), SOON);
     });
 
     it('gives every message to each of two consumer groups', async () => {
@@ -103,10 +105,10 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       const values = Array.from({ length: 20 }, (_, index) => `m${index}`);
       await publishText(bus, values.map((value, index) => ({ key: `k${index}`, value })));
 
-      await eventually(() => {
+      await expectEventually(() => {
         expect([...first].sort()).toEqual([...values].sort());
         expect([...second].sort()).toEqual([...values].sort());
-      });
+      }, SOON);
     });
 
     it("shares one group's messages between its members", async () => {
@@ -119,7 +121,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       const values = Array.from({ length: 60 }, (_, index) => `m${index}`);
       await publishText(bus, values.map((value, index) => ({ key: `key-${index}`, value })));
 
-      await eventually(() => expect(new Set([...byMember[0], ...byMember[1]]).size).toBe(values.length));
+      await expectEventually(() => expect(new Set([...byMember[0], ...byMember[1]]).size).toBe(values.length), SOON);
       expect(byMember[0].size).toBeGreaterThan(0);
       expect(byMember[1].size).toBeGreaterThan(0);
     });
@@ -141,7 +143,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         { key: 'k', value: 'after' },
       ]);
 
-      await eventually(() => expect(effects).toEqual(['flaky', 'after']));
+      await expectEventually(() => expect(effects).toEqual(['flaky', 'after']), SOON);
       expect(attempts).toEqual([1, 2, 3]);
     });
 
@@ -161,8 +163,8 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         { topic, key: 'k', value: encode('next'), headers: { 'event-id': 'e-next' } },
       ]);
 
-      await eventually(() => expect(dead).toHaveLength(1));
-      await eventually(() => expect(handled).toEqual(['next']));
+      await expectEventually(() => expect(dead).toHaveLength(1), SOON);
+      await expectEventually(() => expect(handled).toEqual(['next']), SOON);
       expect(dead[0]).toMatchObject({ topic: dlqTopicOf(topic), key: 'k' });
       expect(text(dead[0])).toBe('poison');
       expect(dead[0].headers).toMatchObject({
@@ -196,8 +198,8 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         { key: 'k', value: 'next' },
       ]);
 
-      await eventually(() => expect(dead).toHaveLength(1));
-      await eventually(() => expect(handled).toEqual(['next']));
+      await expectEventually(() => expect(dead).toHaveLength(1), SOON);
+      await expectEventually(() => expect(handled).toEqual(['next']), SOON);
       expect(attempts).toEqual([1, 2, 3]);
       expect(dead[0].headers).toMatchObject({ [DlqHeaders.reason]: RETRIES_EXHAUSTED, [DlqHeaders.attempts]: '3' });
       expect(dead[0].headers[DlqHeaders.error]).toContain('still down');
@@ -215,7 +217,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         finished = true;
       });
       await publishText(bus, [{ key: 'k', value: 'slow' }]);
-      await eventually(() => expect(started).toBe(true));
+      await expectEventually(() => expect(started).toBe(true), SOON);
 
       let stopped = false;
       const stopping = subscription.stop().then(() => (stopped = true));
@@ -239,7 +241,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         { key: 'k', value: 'one' },
         { key: 'k', value: 'two' },
       ]);
-      await eventually(() => expect(firstRun).toEqual(['one', 'two']));
+      await expectEventually(() => expect(firstRun).toEqual(['one', 'two']), SOON);
       await first.stop();
       await firstBus.close();
 
@@ -248,7 +250,7 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       const secondRun: string[] = [];
       await subscribe(secondBus, groupId, async (message) => void secondRun.push(text(message)));
 
-      await eventually(() => expect(secondRun).toEqual(['three']));
+      await expectEventually(() => expect(secondRun).toEqual(['three']), SOON);
     });
   });
 }

@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import { Topics } from '@renkei/contracts';
+import { expectEventually } from '@renkei/testing';
 import { describeEventBusContract } from './event-bus.contract';
 import { PermanentMessageError, dlqTopicOf } from './event-bus';
 import { InProcessEventBus, partitionOf } from './in-process-event-bus';
-import { eventually } from './fixtures/eventually';
 import { silentLogger } from './platform-logger';
 
 describeEventBusContract(InProcessEventBus.name, {
@@ -27,7 +27,7 @@ describe(InProcessEventBus.name, () => {
     await sut.publish([{ topic, key: 'k', value: encode('x') }]);
 
     expect(seen).toEqual([]);
-    await eventually(() => expect(seen).toEqual(['k']));
+    await expectEventually(() => expect(seen).toEqual(['k']));
     await sut.close();
   });
 
@@ -38,7 +38,7 @@ describe(InProcessEventBus.name, () => {
 
     await sut.subscribe({ groupId: 'g.late', topics: [topic], handler: async (message) => void seen.push(message.value.toString()) });
 
-    await eventually(() => expect(seen).toEqual(['early']));
+    await expectEventually(() => expect(seen).toEqual(['early']));
     await sut.close();
   });
 
@@ -59,7 +59,7 @@ describe(InProcessEventBus.name, () => {
 
     await sut.publish(['ok', 'flaky', 'poison'].map((value) => ({ topic, key: 'k', value: encode(value) })));
 
-    await eventually(async () => expect(await registry.getSingleMetricAsString('renkei_messaging_dlq_depth')).toContain(`topic="${topic}"} 1`));
+    await expectEventually(async () => expect(await registry.getSingleMetricAsString('renkei_messaging_dlq_depth')).toContain(`topic="${topic}"} 1`));
     const text = await registry.metrics();
     expect(text).toContain(`renkei_messaging_published_total{topic="${topic}"} 3`);
     expect(text).toContain(`renkei_messaging_published_total{topic="${dlqTopicOf(topic)}"} 1`);
@@ -87,7 +87,7 @@ describe(InProcessEventBus.name, () => {
 
     await first.stop();
 
-    await eventually(() => expect(seenBySecond).toEqual(['m']));
+    await expectEventually(() => expect(seenBySecond).toEqual(['m']));
     await sut.close();
   });
 

@@ -1,11 +1,10 @@
 import { Registry } from 'prom-client';
 import { Topics } from '@renkei/contracts';
+import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
 import { describeEventBusContract } from './event-bus.contract';
 import { PermanentMessageError } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
-import { eventually } from './fixtures/eventually';
 import { createTestTopics, deleteTestTopics } from './fixtures/kafka-topics';
-import { testInfra, uniqueTestName } from './fixtures/test-infra';
 import { silentLogger } from './platform-logger';
 
 const topic = Topics.platformProbeRecorded.name;
@@ -13,8 +12,8 @@ const topic = Topics.platformProbeRecorded.name;
 describeEventBusContract(KafkaEventBus.name, {
   durableOffsets: true,
   createContext: async () => {
-    const { kafkaBrokers } = testInfra();
-    const topicPrefix = `${uniqueTestName('t')}.`;
+    const { kafkaBrokers } = readInfraEnv();
+    const topicPrefix = `${uniqueName('t')}.`;
     await createTestTopics(kafkaBrokers, topicPrefix, [topic]);
     return {
       topic,
@@ -26,14 +25,14 @@ describeEventBusContract(KafkaEventBus.name, {
 });
 
 describe(KafkaEventBus.name, () => {
-  const { kafkaBrokers } = testInfra();
+  const { kafkaBrokers } = readInfraEnv();
   const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
   let topicPrefix: string;
   let sut: KafkaEventBus;
   let registry: Registry;
 
   beforeEach(async () => {
-    topicPrefix = `${uniqueTestName('t')}.`;
+    topicPrefix = `${uniqueName('t')}.`;
     registry = new Registry();
     await createTestTopics(kafkaBrokers, topicPrefix, [topic]);
     sut = new KafkaEventBus({ brokers: kafkaBrokers, clientId: 'kafka-bus-it', topicPrefix, registry, logger: silentLogger, metricsIntervalMs: 0 });
@@ -69,23 +68,25 @@ describe(KafkaEventBus.name, () => {
       },
     });
     await sut.publish(['a', 'poison', 'b'].map((value) => ({ topic, key: 'k', value: encode(value) })));
-    await eventually(() => expect(handled).toEqual(['a', 'b']));
+    await expectEventually(() => expect(handled).toEqual(['a', 'b']), { timeoutMs: 30_000 });
     await subscription.stop();
     await sut.publish([{ topic, key: 'k', value: encode('waiting') }]);
-    const resumed = await sut.subscribe({ groupId: 'it.metrics', topics: [topic], handler: () => new Promise(() => undefined) });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await sut.subscribe({ groupId: 'it.metrics', topics: [topic], handler: () => held });
 
-    await eventually(async () => {
+    await expectEventually(async () => {
       await sut.refreshMetrics();
       const text = await registry.metrics();
       expect(text).toContain(`renkei_messaging_consumer_lag{group="it.metrics",topic="${topic}"} 1`);
       expect(text).toContain(`renkei_messaging_dlq_depth{topic="${topic}"} 1`);
-    });
+    }, { timeoutMs: 30_000 });
     const text = await registry.metrics();
     expect(text).toContain(`renkei_messaging_published_total{topic="${topic}"} 4`);
     expect(text).toContain(`renkei_messaging_dlq_messages_total{topic="${topic}"} 1`);
     expect(text).toContain(`renkei_messaging_consumed_total{group="it.metrics",topic="${topic}",outcome="dlq"} 1`);
     expect(text).not.toContain(topicPrefix);
-    void resumed;
+    release();
   });
 
   it('commits nothing when the DLQ write fails, so the message comes back', async () => {
@@ -101,6 +102,6 @@ describe(KafkaEventBus.name, () => {
     });
 
     await sut.publish([{ topic, key: 'k', value: encode('poison') }]);
-    await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(2), 90_000);
+    await expectEventually(() => expect(seen.length).toBeGreaterThanOrEqual(2), { timeoutMs: 90_000 });
   }, 120_000);
 });

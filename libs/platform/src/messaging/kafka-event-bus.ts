@@ -65,8 +65,8 @@ export class KafkaEventBus extends EventBus {
   private readonly metrics: MessagingMetrics;
   private readonly logger: PlatformLogger;
   private readonly subscriptions = new Set<KafkaSubscription>();
-  private producer?: Promise<Producer>;
-  private admin?: Promise<Admin>;
+  private producer?: { readonly client: Producer; readonly ready: Promise<Producer> };
+  private admin?: { readonly client: Admin; readonly ready: Promise<Admin> };
   private metricsTimer?: NodeJS.Timeout;
   private closed = false;
 
@@ -163,10 +163,8 @@ export class KafkaEventBus extends EventBus {
     const admin = this.admin;
     this.producer = undefined;
     this.admin = undefined;
-    await Promise.all([
-      producer?.then((client) => client.disconnect()).catch(() => undefined),
-      admin?.then((client) => client.disconnect()).catch(() => undefined),
-    ]);
+    // disconnect() also abandons a connect still retrying against an unreachable broker
+    await Promise.all([producer?.client.disconnect().catch(() => undefined), admin?.client.disconnect().catch(() => undefined)]);
   }
 
   /** computes consumer lag and DLQ depth now (the bus also does it every `metricsIntervalMs`) */
@@ -233,26 +231,33 @@ export class KafkaEventBus extends EventBus {
 
   private producerReady(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({
+      const client = this.kafka.producer({
         idempotent: true,
         // kafkajs keeps ordering under retries only with one request in flight
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      this.producer = producer.connect().then(() => producer);
-      this.producer.catch(() => (this.producer = undefined));
+      const entry = { client, ready: client.connect().then(() => client) };
+      entry.ready.catch(() => {
+        if (this.producer === entry) this.producer = undefined;
+      });
+      this.producer = entry;
     }
-    return this.producer;
+    return this.producer.ready;
   }
 
   private adminReady(): Promise<Admin> {
     if (!this.admin) {
-      const admin = this.kafka.admin();
-      this.admin = admin.connect().then(() => admin);
-      this.admin.catch(() => (this.admin = undefined));
+      // few retries: the admin serves probes and metrics, which run again soon anyway
+      const client = this.kafka.admin({ retry: { retries: 2 } });
+      const entry = { client, ready: client.connect().then(() => client) };
+      entry.ready.catch(() => {
+        if (this.admin === entry) this.admin = undefined;
+      });
+      this.admin = entry;
     }
-    return this.admin;
+    return this.admin.ready;
   }
 
   private startMetricsTimer(): void {

@@ -36,14 +36,22 @@ class ServiceRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.health.register(`database:${this.definition.schema}`, async () => {
-      await checkDatabase(this.dataSource);
-      if (await this.dataSource.showMigrations()) {
-        throw new Error(`schema ${this.definition.schema} has pending migrations: run npm run migrate`);
-      }
-    });
+    this.health.register(`database:${this.definition.schema}`, () => this.checkSchema());
     await this.relay.start();
     this.logger.log(`outbox relay started for schema ${this.definition.schema}`);
+  }
+
+  /** reachable, and migrated: a service never serves a schema its code does not match */
+  private async checkSchema(): Promise<void> {
+    await checkDatabase(this.dataSource);
+    const schema = this.definition.schema;
+    const migrated: unknown[] = await this.dataSource.query(
+      `select 1 from information_schema.tables where table_schema = $1 and table_name = 'migrations'`,
+      [schema],
+    );
+    if (migrated.length === 0 || (await this.dataSource.showMigrations())) {
+      throw new Error(`schema ${schema} has pending migrations: run npm run migrate`);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
