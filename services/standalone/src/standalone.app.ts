@@ -5,13 +5,16 @@ import { billingDefinition, BillingModule } from '@renkei/billing';
 import { certificateDefinition, CertificateModule } from '@renkei/certificate';
 import { deliveryDefinition, DeliveryModule } from '@renkei/delivery';
 import { intakeDefinition, IntakeModule } from '@renkei/intake';
+import { Logger } from '@nestjs/common';
 import {
   AppSpec,
+  createLogger,
   env,
   EnvSource,
   loadPlatformConfig,
   migrateServices,
   parseEnv,
+  PinoNestLogger,
   PlatformDefaults,
   RunningApp,
   ServiceDefinition,
@@ -53,12 +56,23 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
   // both schemas are parsed before anything starts, so every bad variable is reported together
   const extra = parseEnv(standaloneEnvSchema, source);
   let config = loadPlatformConfig('standalone', standaloneDefaults, source);
+  const logger = createLogger({
+    service: 'standalone',
+    level: config.log.level,
+    format: config.log.format,
+    secretValues: config.secrets.values,
+  });
+  Logger.overrideLogger(new PinoNestLogger(logger));
   const embedded = config.db.url ? undefined : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);
   try {
     if (embedded) config = config.withDatabaseUrl(embedded.url);
+    // the embedded database's generated password joins the redaction list
+    const appLogger = embedded
+      ? createLogger({ service: 'standalone', level: config.log.level, format: config.log.format, secretValues: config.secrets.values })
+      : logger;
     // standalone is its own operator: it applies its migrations before serving, as `npm run migrate` would
     await migrateServices(config.db.url ?? '', hostedServices);
-    const running = await startApp(standaloneApp, { config });
+    const running = await startApp(standaloneApp, { config, logger: appLogger });
     running.logger.info({ dataDir: config.dataDir, embeddedDatabase: embedded !== undefined }, 'standalone ready');
     return {
       ...running,

@@ -20,7 +20,13 @@ export function createLogger(options: LoggerOptions): Logger {
   const redactor = new Redactor(options.secretValues);
   const destination =
     options.format === 'pretty'
-      ? pretty({ colorize: process.stdout.isTTY === true, sync: true, destination: options.destination ?? 1 })
+      ? pretty({
+          colorize: process.stdout.isTTY === true,
+          sync: true,
+          singleLine: true,
+          ignore: 'pid,hostname,service',
+          destination: options.destination ?? 1,
+        })
       : (options.destination ?? pino.destination({ sync: false }));
   return pino(
     {

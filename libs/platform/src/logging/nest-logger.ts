@@ -2,6 +2,9 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { Logger } from './logger';
 
+// Nest's own start-up chatter (one line per module and route) is debug detail, not an operator's concern
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -27,11 +30,13 @@ export class PinoNestLogger implements LoggerService {
     // the level comes from LOG_LEVEL; Nest's own level list is not used
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[]): void {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[]): void {
     // Nest passes the context as the last string argument, and an error's stack before it
     const args = [...rest];
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
     const fields: Record<string, unknown> = context ? { context } : {};
+    if (level === 'info' && context && FRAMEWORK_CONTEXTS.has(context)) level = 'debug';
     if (message instanceof Error) {
       this.logger[level]({ ...fields, err: message }, message.message);
       return;
