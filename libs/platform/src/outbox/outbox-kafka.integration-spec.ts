@@ -20,7 +20,7 @@ const SOON = { timeoutMs: 60_000 };
 describe('outbox → Kafka → inbox', () => {
   const infra = readInfraEnv();
   const schema = uniqueName('outbox_kafka');
-  const topicPrefix = `${uniqueName('t')}.`;
+  let topicPrefix: string;
   let dataSource: DataSource;
   let outbox: Outbox;
   let inbox: Inbox;
@@ -48,30 +48,32 @@ describe('outbox → Kafka → inbox', () => {
   const count = (results: string[], result: string): number => results.filter((entry) => entry === result).length;
 
   beforeAll(async () => {
-    await createTestTopics(infra.kafkaBrokers, topicPrefix, [PROBE_TOPIC]);
     dataSource = probeDataSource(infra.databaseUrl, schema);
     await runMigrations(dataSource);
     outbox = new Outbox(schema);
     inbox = new Inbox(dataSource, schema);
+  });
+
+  // each test gets its own topics, so a new group reading from the earliest offset sees only its test's events
+  beforeEach(async () => {
+    topicPrefix = `${uniqueName('t')}.`;
+    await createTestTopics(infra.kafkaBrokers, topicPrefix, [PROBE_TOPIC]);
+    await dataSource.query(`TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`);
     bus = new KafkaEventBus({ brokers: infra.kafkaBrokers, clientId: 'outbox-kafka-it', topicPrefix, logger: silentLogger, metricsIntervalMs: 0 });
     relay = new OutboxRelay({ dataSource, schema, bus, logger: silentLogger });
   });
 
-  beforeEach(async () => {
-    await dataSource.query(`TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`);
-  });
-
   afterEach(async () => {
-    children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+    children.splice(0).forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     await Promise.all(subscriptions.splice(0).map((subscription) => subscription.stop()));
+    await relay.stop();
+    await bus.close();
+    await deleteTestTopics(infra.kafkaBrokers, topicPrefix);
   });
 
   afterAll(async () => {
-    await relay.stop();
-    await bus.close();
     await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
     await dataSource.destroy();
-    await deleteTestTopics(infra.kafkaBrokers, topicPrefix);
   });
 
   it('applies each committed event once, never a rolled-back one, and absorbs re-publishing and an offset reset', async () => {

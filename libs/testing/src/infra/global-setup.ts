@@ -13,11 +13,17 @@ function startInfra(): void {
   const logDir = path.join(os.tmpdir(), 'renkei-jest');
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, 'infra-up.log');
-  const result = spawnSync('bash', [INFRA_SCRIPT, 'up'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 20 * 60 * 1000 });
+  const result = spawnSync('bash', [INFRA_SCRIPT, 'up'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 20 * 60 * 1000,
+  });
   writeFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (result.status !== 0) {
     const output = readFileSync(logFile, 'utf8');
-    throw new Error(`'bash deploy/local/infra up' failed (exit ${result.status ?? result.signal}); log ${logFile}:\n${output}`);
+    throw new Error(
+      `'bash deploy/local/infra up' failed (exit ${result.status ?? result.signal}); log ${logFile}:\n${output}`,
+    );
   }
 }
 

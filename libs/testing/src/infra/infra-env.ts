@@ -47,10 +47,14 @@ export function parseEnvLines(text: string): Record<string, string> {
 
 function runInfraEnv(): Record<string, string> {
   try {
-    return parseEnvLines(execFileSync('bash', [INFRA_SCRIPT, 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    return parseEnvLines(
+      execFileSync('bash', [INFRA_SCRIPT, 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`'bash deploy/local/infra env' failed (is the infrastructure up? run 'bash deploy/local/infra up'): ${stderr.trim()}`);
+    throw new Error(
+      `'bash deploy/local/infra env' failed (is the infrastructure up? run 'bash deploy/local/infra up'): ${stderr.trim()}`,
+    );
   }
 }
 
@@ -71,7 +75,9 @@ export function toInfraEnv(vars: InfraEnvVars): InfraEnv {
   const useSSL = endpoint.protocol === 'https:';
   return {
     databaseUrl: vars.DATABASE_URL,
-    kafkaBrokers: vars.KAFKA_BROKERS.split(',').map((broker) => broker.trim()).filter(Boolean),
+    kafkaBrokers: vars.KAFKA_BROKERS.split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
     minio: {
       endPoint: endpoint.hostname,
       port: endpoint.port ? Number(endpoint.port) : useSSL ? 443 : 80,
@@ -92,7 +98,11 @@ export function readInfraEnv(env: NodeJS.ProcessEnv = process.env): InfraEnv {
  * a Kafka topic prefix or an object key prefix: `uniqueName('intake')` → `intake_m3x9k2_4f1a9c`.
  */
 export function uniqueName(prefix = 't'): string {
-  let base = prefix.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24);
+  let base = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 24);
   if (!/^[a-z]/.test(base)) base = `t${base}`;
   const time = Date.now().toString(36).slice(-6);
   return `${base}_${time}_${randomBytes(3).toString('hex')}`;

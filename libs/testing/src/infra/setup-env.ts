@@ -8,7 +8,9 @@ import { INFRA_ENV_KEYS, readInfraEnvVars } from './infra-env';
 const envFile = path.join(os.tmpdir(), `renkei-infra-env-${process.getuid?.() ?? 'user'}.json`);
 
 if (!INFRA_ENV_KEYS.every((key) => process.env[key])) {
-  const fromFile: Record<string, string> = existsSync(envFile) ? JSON.parse(readFileSync(envFile, 'utf8')) : {};
+  const fromFile: Record<string, string> = existsSync(envFile)
+    ? JSON.parse(readFileSync(envFile, 'utf8'))
+    : {};
   for (const key of INFRA_ENV_KEYS) process.env[key] ||= fromFile[key];
   Object.assign(process.env, readInfraEnvVars());
 }
