@@ -5,7 +5,17 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', '.renkei/**', 'libs/contracts/src/gen/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.nx/**',
+      '.renkei/**',
+      'libs/contracts/src/gen/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -21,7 +31,11 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' }] },
+        {
+          patterns: [
+            { group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' },
+          ],
+        },
       ],
       '@nx/enforce-module-boundaries': [
         'error',
@@ -30,10 +44,22 @@ export default [
           allow: [],
           banTransitiveDependencies: false,
           depConstraints: [
-            { sourceTag: 'type:standalone', onlyDependOnLibsWithTags: ['type:service', 'type:infra', 'type:contracts', 'type:util'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util', 'type:testing'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'] },
+            {
+              sourceTag: 'type:standalone',
+              onlyDependOnLibsWithTags: ['type:service', 'type:infra', 'type:contracts', 'type:util'],
+            },
+            {
+              sourceTag: 'type:service',
+              onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:client',
+              onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:infra',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'],
+            },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:testing'] },
             {
               sourceTag: 'type:contracts',
@@ -44,12 +70,66 @@ export default [
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             // services never import each other: a service may not depend on another scope's service
-            { sourceTag: 'scope:registry', notDependOnLibsWithTags: ['scope:certificate', 'scope:intake', 'scope:storage', 'scope:delivery', 'scope:billing'] },
-            { sourceTag: 'scope:certificate', notDependOnLibsWithTags: ['scope:registry', 'scope:intake', 'scope:storage', 'scope:delivery', 'scope:billing'] },
-            { sourceTag: 'scope:intake', notDependOnLibsWithTags: ['scope:registry', 'scope:certificate', 'scope:storage', 'scope:delivery', 'scope:billing'] },
-            { sourceTag: 'scope:storage', notDependOnLibsWithTags: ['scope:registry', 'scope:certificate', 'scope:intake', 'scope:delivery', 'scope:billing'] },
-            { sourceTag: 'scope:delivery', notDependOnLibsWithTags: ['scope:registry', 'scope:certificate', 'scope:intake', 'scope:storage', 'scope:billing'] },
-            { sourceTag: 'scope:billing', notDependOnLibsWithTags: ['scope:registry', 'scope:certificate', 'scope:intake', 'scope:storage', 'scope:delivery'] },
+            {
+              sourceTag: 'scope:registry',
+              notDependOnLibsWithTags: [
+                'scope:certificate',
+                'scope:intake',
+                'scope:storage',
+                'scope:delivery',
+                'scope:billing',
+              ],
+            },
+            {
+              sourceTag: 'scope:certificate',
+              notDependOnLibsWithTags: [
+                'scope:registry',
+                'scope:intake',
+                'scope:storage',
+                'scope:delivery',
+                'scope:billing',
+              ],
+            },
+            {
+              sourceTag: 'scope:intake',
+              notDependOnLibsWithTags: [
+                'scope:registry',
+                'scope:certificate',
+                'scope:storage',
+                'scope:delivery',
+                'scope:billing',
+              ],
+            },
+            {
+              sourceTag: 'scope:storage',
+              notDependOnLibsWithTags: [
+                'scope:registry',
+                'scope:certificate',
+                'scope:intake',
+                'scope:delivery',
+                'scope:billing',
+              ],
+            },
+            {
+              sourceTag: 'scope:delivery',
+              notDependOnLibsWithTags: [
+                'scope:registry',
+                'scope:certificate',
+                'scope:intake',
+                'scope:storage',
+                'scope:billing',
+              ],
+            },
+            {
+              sourceTag: 'scope:billing',
+              notDependOnLibsWithTags: [
+                'scope:registry',
+                'scope:certificate',
+                'scope:intake',
+                'scope:storage',
+                'scope:delivery',
+              ],
+            },
           ],
         },
       ],
@@ -64,7 +144,9 @@ export default [
         'error',
         {
           paths: [{ name: '@renkei/testing', message: '@renkei/testing is for tests only' }],
-          patterns: [{ group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' }],
+          patterns: [
+            { group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' },
+          ],
         },
       ],
     },

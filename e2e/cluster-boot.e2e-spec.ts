@@ -56,7 +56,10 @@ function clusterEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-const entryOf = (name: string) => [path.join(repoRoot, 'tools', 'run-ts.mjs'), path.join(repoRoot, 'services', name, 'src', 'main.ts')];
+const entryOf = (name: string) => [
+  path.join(repoRoot, 'tools', 'run-ts.mjs'),
+  path.join(repoRoot, 'services', name, 'src', 'main.ts'),
+];
 
 describe('cluster mode', () => {
   const running: RunningProcess[] = [];
@@ -97,7 +100,9 @@ describe('cluster mode', () => {
       expect((await probe(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
       const metrics = await probe(`http://127.0.0.1:${metricsPort}/metrics`);
       expect(metrics.status).toBe(200);
-      expect(metrics.body).toContain(`renkei_http_requests_total{method="GET",route="/health/ready",status_code="200",service="${definition.name}"}`);
+      expect(metrics.body).toContain(
+        `renkei_http_requests_total{method="GET",route="/health/ready",status_code="200",service="${definition.name}"}`,
+      );
       expect((await probe(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
     }
 
@@ -107,11 +112,15 @@ describe('cluster mode', () => {
 
   it('answers an unknown route with a JSON error carrying a stable code and the correlation id', async () => {
     const port = await freePort();
-    const proc = startProcess(entryOf('intake'), { env: clusterEnv({ PORT: String(port), METRICS_PORT: '0' }) });
+    const proc = startProcess(entryOf('intake'), {
+      env: clusterEnv({ PORT: String(port), METRICS_PORT: '0' }),
+    });
     running.push(proc);
     await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc);
 
-    const response = await fetch(`http://127.0.0.1:${port}/v1/nothing-here`, { headers: { 'x-correlation-id': 'e2e-corr-1' } });
+    const response = await fetch(`http://127.0.0.1:${port}/v1/nothing-here`, {
+      headers: { 'x-correlation-id': 'e2e-corr-1' },
+    });
 
     expect(response.status).toBe(404);
     expect(response.headers.get('x-correlation-id')).toBe('e2e-corr-1');

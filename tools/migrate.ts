@@ -4,7 +4,14 @@ import { billingDefinition } from '@renkei/billing';
 import { certificateDefinition } from '@renkei/certificate';
 import { deliveryDefinition } from '@renkei/delivery';
 import { intakeDefinition } from '@renkei/intake';
-import { ConfigError, env, migrateServices, parseEnv, revertServiceMigration, ServiceDefinition } from '@renkei/platform';
+import {
+  ConfigError,
+  env,
+  migrateServices,
+  parseEnv,
+  revertServiceMigration,
+  ServiceDefinition,
+} from '@renkei/platform';
 import { registryDefinition } from '@renkei/registry';
 import { storageDefinition } from '@renkei/storage';
 
@@ -23,12 +30,19 @@ async function main(): Promise<void> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknown = names.filter((name) => !all.some((definition) => definition.name === name));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown service(s): ${unknown.join(', ')}; known: ${all.map((d) => d.name).join(', ')}\n`);
+    process.stderr.write(
+      `unknown service(s): ${unknown.join(', ')}; known: ${all.map((d) => d.name).join(', ')}\n`,
+    );
     process.exit(2);
   }
   const selected = names.length === 0 ? all : all.filter((definition) => names.includes(definition.name));
   const { DATABASE_URL } = parseEnv({
-    DATABASE_URL: env.url({ description: 'PostgreSQL URL', protocols: ['postgres', 'postgresql'], secret: true, requiredWhen: { describe: 'migrating', test: () => true } }),
+    DATABASE_URL: env.url({
+      description: 'PostgreSQL URL',
+      protocols: ['postgres', 'postgresql'],
+      secret: true,
+      requiredWhen: { describe: 'migrating', test: () => true },
+    }),
   });
   const url = DATABASE_URL ?? '';
   if (revert) {
@@ -45,6 +59,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(error instanceof ConfigError ? 78 : 1);
 });

@@ -4,7 +4,12 @@ import { billingDefinition } from '@renkei/billing';
 import { certificateDefinition } from '@renkei/certificate';
 import { deliveryDefinition } from '@renkei/delivery';
 import { intakeDefinition } from '@renkei/intake';
-import { createServiceDataSource, revertLastMigration, runMigrations, ServiceDefinition } from '@renkei/platform';
+import {
+  createServiceDataSource,
+  revertLastMigration,
+  runMigrations,
+  ServiceDefinition,
+} from '@renkei/platform';
 import { registryDefinition } from '@renkei/registry';
 import { storageDefinition } from '@renkei/storage';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
@@ -56,7 +61,10 @@ describe('service migrations', () => {
       expect(applied).toHaveLength(definition.migrations.length);
       expect(drift.upQueries.map((query) => query.query)).toEqual([]);
       expect(await dataSource.showMigrations()).toBe(false);
-      const tables = await dataSource.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [schema]);
+      const tables = await dataSource.query(
+        `select table_name from information_schema.tables where table_schema = $1 order by 1`,
+        [schema],
+      );
       expect(tables.map((row: { table_name: string }) => row.table_name)).toEqual(
         expect.arrayContaining(['inbox_event', 'migrations', 'outbox_event']),
       );

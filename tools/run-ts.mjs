@@ -16,7 +16,11 @@ if (!entry) {
 const register = createRequire(path.join(root, 'package.json')).resolve('@swc-node/register');
 const child = spawn(process.execPath, ['-r', register, path.resolve(entry), ...args], {
   stdio: 'inherit',
-  env: { ...process.env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'), TS_NODE_PROJECT: path.join(root, 'tsconfig.base.json') },
+  env: {
+    ...process.env,
+    SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
+    TS_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
+  },
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -42,10 +42,24 @@ if (!skipStatic) {
   check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   // the module-boundary rule reads Nx's project graph, which must be computed first
   spawnSync(bin('nx'), ['show', 'projects'], { cwd: root, stdio: 'ignore', env });
-  check('lint', bin('eslint'), ['--max-warnings', '0', 'libs', 'services', 'clients', 'tools', 'bench', 'deploy'].filter((dir) => dir === '--max-warnings' || dir === '0' || existsSync(path.join(root, dir))));
+  check(
+    'lint',
+    bin('eslint'),
+    ['--max-warnings', '0', 'libs', 'services', 'clients', 'tools', 'bench', 'deploy'].filter(
+      (dir) => dir === '--max-warnings' || dir === '0' || existsSync(path.join(root, dir)),
+    ),
+  );
+  check('format (prettier)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
   check('proto lint', bin('buf'), ['lint', 'proto']);
-  check('proto breaking changes against main', bin('buf'), ['breaking', 'proto', '--against', '.git#branch=main,subdir=proto']);
-  check('generated contracts are current', process.execPath, [path.join(root, 'tools', 'check-generated.mjs')]);
+  check('proto breaking changes against main', bin('buf'), [
+    'breaking',
+    'proto',
+    '--against',
+    '.git#branch=main,subdir=proto',
+  ]);
+  check('generated contracts are current', process.execPath, [
+    path.join(root, 'tools', 'check-generated.mjs'),
+  ]);
 }
 
 const results = path.join(tmp, 'jest-results.json');
@@ -57,7 +71,8 @@ if (existsSync(results)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
   skipped += report.numPendingTests + report.numTodoTests;
-  if (report.numRuntimeErrorTestSuites > 0) failures.push(`${report.numRuntimeErrorTestSuites} test file(s) failed to run`);
+  if (report.numRuntimeErrorTestSuites > 0)
+    failures.push(`${report.numRuntimeErrorTestSuites} test file(s) failed to run`);
   if (jest.status !== 0 && report.numFailedTests === 0 && report.numRuntimeErrorTestSuites === 0) {
     failed += 1;
     failures.push('jest exited non-zero');

@@ -26,8 +26,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function startProcess(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: options.cwd ?? repoRoot, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): RunningProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd ?? repoRoot,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -69,7 +76,9 @@ export async function waitForReady(url: string, proc: RunningProcess, timeoutMs 
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`process exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} was ready:\n${proc.output()}`);
+      throw new Error(
+        `process exited (${proc.child.exitCode ?? proc.child.signalCode}) before ${url} was ready:\n${proc.output()}`,
+      );
     }
     try {
       const answer = await probe(url);

@@ -19,8 +19,12 @@ describe('topic registry', () => {
   it('gives delete topics a retention and compacted topics none', () => {
     const specs = allTopicSpecs();
 
-    expect(specs.filter((spec) => spec.cleanupPolicy === 'delete' && spec.retentionMs === undefined)).toEqual([]);
-    expect(specs.filter((spec) => spec.cleanupPolicy === 'compact' && spec.retentionMs !== undefined)).toEqual([]);
+    expect(specs.filter((spec) => spec.cleanupPolicy === 'delete' && spec.retentionMs === undefined)).toEqual(
+      [],
+    );
+    expect(
+      specs.filter((spec) => spec.cleanupPolicy === 'compact' && spec.retentionMs !== undefined),
+    ).toEqual([]);
   });
 });
 
@@ -30,15 +34,27 @@ describe('encodeEvent', () => {
 
     const encoded = encodeEvent(
       'platformProbeRecorded',
-      { eventId: '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a', producer: 'intake', correlationId: 'c-1', occurredAt },
+      {
+        eventId: '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a',
+        producer: 'intake',
+        correlationId: 'c-1',
+        occurredAt,
+      },
       { probeId: 'p-1', sequence: 7n },
     );
     const decoded = decodeEvent('platformProbeRecorded', encoded.value);
 
-    expect(encoded).toMatchObject({ topic: 'platform.probe.recorded.v1', type: 'renkei.platform.v1.ProbeRecorded' });
+    expect(encoded).toMatchObject({
+      topic: 'platform.probe.recorded.v1',
+      type: 'renkei.platform.v1.ProbeRecorded',
+    });
     expect(decoded.probeId).toBe('p-1');
     expect(decoded.sequence).toBe(7n);
-    expect(decoded.meta).toMatchObject({ eventId: '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a', producer: 'intake', correlationId: 'c-1' });
+    expect(decoded.meta).toMatchObject({
+      eventId: '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a',
+      producer: 'intake',
+      correlationId: 'c-1',
+    });
     expect(Number(decoded.meta?.occurredAt?.seconds)).toBe(Math.floor(occurredAt.getTime() / 1000));
   });
 

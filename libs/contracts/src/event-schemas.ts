@@ -1,6 +1,13 @@
 // Which protobuf message each topic carries, as code: producers encode and consumers decode through this map,
 // so a topic and its schema cannot drift apart (event-schemas.spec.ts checks it against the registry).
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventMetaSchema } from './gen/renkei/common/v1/event_meta_pb';
 import { ProbeRecordedSchema } from './gen/renkei/platform/v1/probe_pb';

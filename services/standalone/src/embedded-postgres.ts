@@ -37,7 +37,9 @@ function binaries(): string {
     const exported = require(pkg) as { postgres: string };
     return path.dirname(exported.postgres);
   } catch {
-    throw new EmbeddedDatabaseError(`${pkg} is not installed: run npm ci (or set DATABASE_URL to use your own PostgreSQL)`);
+    throw new EmbeddedDatabaseError(
+      `${pkg} is not installed: run npm ci (or set DATABASE_URL to use your own PostgreSQL)`,
+    );
   }
 }
 
@@ -48,7 +50,14 @@ function runAs(): RunAs {
   try {
     return { uid: idOf('-u'), gid: idOf('-g') };
   } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', OS_USER]);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      OS_USER,
+    ]);
     return { uid: idOf('-u'), gid: idOf('-g') };
   }
 }
@@ -92,11 +101,21 @@ async function initialise(bin: string, databaseDir: string, password: string, as
   try {
     const result = spawnSync(
       path.join(bin, 'initdb'),
-      ['-D', databaseDir, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
+      [
+        '-D',
+        databaseDir,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
       { ...as, cwd: databaseDir, encoding: 'utf8' },
     );
     if (result.status !== 0) {
-      throw new EmbeddedDatabaseError(`initdb failed (${result.status ?? result.signal}): ${result.stderr || result.error?.message}`);
+      throw new EmbeddedDatabaseError(
+        `initdb failed (${result.status ?? result.signal}): ${result.stderr || result.error?.message}`,
+      );
     }
   } finally {
     await rm(pwfile, { force: true });
@@ -106,14 +125,20 @@ async function initialise(bin: string, databaseDir: string, password: string, as
 /** a postmaster left running by a process that was killed: stop it so this run owns the data directory */
 function stopStale(bin: string, databaseDir: string, as: RunAs): void {
   if (!existsSync(path.join(databaseDir, 'postmaster.pid'))) return;
-  spawnSync(path.join(bin, 'pg_ctl'), ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '30'], { ...as, cwd: databaseDir, stdio: 'ignore' });
+  spawnSync(path.join(bin, 'pg_ctl'), ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '30'], {
+    ...as,
+    cwd: databaseDir,
+    stdio: 'ignore',
+  });
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new EmbeddedDatabaseError(`embedded PostgreSQL exited during start-up (is its port taken? set EMBEDDED_POSTGRES_PORT):\n${logTail(logFile)}`);
+      throw new EmbeddedDatabaseError(
+        `embedded PostgreSQL exited during start-up (is its port taken? set EMBEDDED_POSTGRES_PORT):\n${logTail(logFile)}`,
+      );
     }
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
@@ -123,7 +148,10 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
     } catch (error) {
       await client.end().catch(() => undefined);
       if (Date.now() > deadline) {
-        throw new EmbeddedDatabaseError(`embedded PostgreSQL not ready after ${READY_TIMEOUT_MS} ms:\n${logTail(logFile)}`, { cause: error });
+        throw new EmbeddedDatabaseError(
+          `embedded PostgreSQL not ready after ${READY_TIMEOUT_MS} ms:\n${logTail(logFile)}`,
+          { cause: error },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -150,7 +178,18 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   if (as.uid !== undefined && as.gid !== undefined) chownSync(logFile, as.uid, as.gid);
   const child = spawn(
     path.join(bin, 'postgres'),
-    ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     { ...as, cwd: databaseDir, detached: true, stdio: ['ignore', log, log] },
   );
   closeSync(log);
@@ -161,7 +200,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   const encoded = encodeURIComponent(password);
   try {
     await waitUntilReady(`postgres://${USER}:${encoded}@127.0.0.1:${port}/postgres`, child, logFile);
-    const client = new Client({ connectionString: `postgres://${USER}:${encoded}@127.0.0.1:${port}/postgres` });
+    const client = new Client({
+      connectionString: `postgres://${USER}:${encoded}@127.0.0.1:${port}/postgres`,
+    });
     await client.connect();
     try {
       const exists = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);

@@ -34,7 +34,10 @@ export const standaloneDefaults: PlatformDefaults = {
 };
 
 export const standaloneEnvSchema = {
-  EMBEDDED_POSTGRES_PORT: env.port({ description: 'port of the embedded PostgreSQL (127.0.0.1)', default: 55433 }),
+  EMBEDDED_POSTGRES_PORT: env.port({
+    description: 'port of the embedded PostgreSQL (127.0.0.1)',
+    default: 55433,
+  }),
 };
 
 export const hostedServices: readonly ServiceDefinition[] = [
@@ -63,17 +66,27 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
     secretValues: config.secrets.values,
   });
   Logger.overrideLogger(new PinoNestLogger(logger));
-  const embedded = config.db.url ? undefined : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);
+  const embedded = config.db.url
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);
   try {
     if (embedded) config = config.withDatabaseUrl(embedded.url);
     // the embedded database's generated password joins the redaction list
     const appLogger = embedded
-      ? createLogger({ service: 'standalone', level: config.log.level, format: config.log.format, secretValues: config.secrets.values })
+      ? createLogger({
+          service: 'standalone',
+          level: config.log.level,
+          format: config.log.format,
+          secretValues: config.secrets.values,
+        })
       : logger;
     // standalone is its own operator: it applies its migrations before serving, as `npm run migrate` would
     await migrateServices(config.db.url ?? '', hostedServices);
     const running = await startApp(standaloneApp, { config, logger: appLogger });
-    running.logger.info({ dataDir: config.dataDir, embeddedDatabase: embedded !== undefined }, 'standalone ready');
+    running.logger.info(
+      { dataDir: config.dataDir, embeddedDatabase: embedded !== undefined },
+      'standalone ready',
+    );
     return {
       ...running,
       close: async () => {

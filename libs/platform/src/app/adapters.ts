@@ -20,7 +20,10 @@ export function createEventBus(config: PlatformConfig, logger: Logger, metrics: 
         logger: logger.child({ component: 'kafka' }),
       });
     case 'inprocess':
-      return new InProcessEventBus({ registry: metrics.registry, logger: logger.child({ component: 'event-bus' }) });
+      return new InProcessEventBus({
+        registry: metrics.registry,
+        logger: logger.child({ component: 'event-bus' }),
+      });
     default: {
       const unknown: never = config.bus.driver;
       throw new Error(`unknown event bus driver ${String(unknown)}`);

@@ -35,7 +35,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const payload = exception.getResponse();
       const explicit = typeof payload === 'object' && payload !== null ? (payload as Partial<ErrorBody>) : {};
       const body: ErrorBody = {
-        code: typeof explicit.code === 'string' ? explicit.code : (CODE_BY_STATUS[status] ?? `HTTP_${status}`),
+        code:
+          typeof explicit.code === 'string' ? explicit.code : (CODE_BY_STATUS[status] ?? `HTTP_${status}`),
         message: typeof explicit.message === 'string' ? explicit.message : exception.message,
         correlationId,
         ...(explicit.details !== undefined ? { details: explicit.details } : {}),

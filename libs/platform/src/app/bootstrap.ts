@@ -45,11 +45,19 @@ export async function startApp(spec: AppSpec, options: StartOptions = {}): Promi
   const config = options.config ?? loadPlatformConfig(spec.name, spec.defaults);
   const logger =
     options.logger ??
-    createLogger({ service: spec.name, level: config.log.level, format: config.log.format, secretValues: config.secrets.values });
+    createLogger({
+      service: spec.name,
+      level: config.log.level,
+      format: config.log.format,
+      secretValues: config.secrets.values,
+    });
   const metrics = new MetricsRegistry(spec.name);
   const runtime: PlatformRuntime = { config, logger, metrics };
 
-  const root: DynamicModule = { module: AppRootModule, imports: [PlatformModule.forRoot(runtime), ...spec.modules] };
+  const root: DynamicModule = {
+    module: AppRootModule,
+    imports: [PlatformModule.forRoot(runtime), ...spec.modules],
+  };
   const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
   app.useLogger(new PinoNestLogger(logger));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
@@ -57,11 +65,18 @@ export async function startApp(spec: AppSpec, options: StartOptions = {}): Promi
   const address = app.getHttpServer().address() as AddressInfo;
 
   const metricsServer = new MetricsServer(metrics);
-  const metricsPort = config.metrics.port === 0 ? undefined : await metricsServer.start(config.metrics.host, config.metrics.port);
+  const metricsPort =
+    config.metrics.port === 0
+      ? undefined
+      : await metricsServer.start(config.metrics.host, config.metrics.port);
 
   const url = `http://${config.http.host}:${address.port}`;
-  const metricsUrl = metricsPort === undefined ? undefined : `http://${config.metrics.host}:${metricsPort}/metrics`;
-  logger.info({ url, metricsUrl, bus: config.bus.driver, objects: config.objects.driver }, `${spec.name} listening`);
+  const metricsUrl =
+    metricsPort === undefined ? undefined : `http://${config.metrics.host}:${metricsPort}/metrics`;
+  logger.info(
+    { url, metricsUrl, bus: config.bus.driver, objects: config.objects.driver },
+    `${spec.name} listening`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -94,7 +109,9 @@ export function runMain(start: () => Promise<{ close(): Promise<void>; config?: 
         running.close().then(
           () => process.exit(0),
           (error: unknown) => {
-            process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+            process.stderr.write(
+              `shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+            );
             process.exit(1);
           },
         );
@@ -107,7 +124,9 @@ export function runMain(start: () => Promise<{ close(): Promise<void>; config?: 
         process.stderr.write(`${error.message}\n`);
         process.exit(78);
       }
-      process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

@@ -48,7 +48,9 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.bus.close().catch((error: unknown) => this.logger.warn({ err: error }, 'event bus did not close cleanly'));
+    await this.bus
+      .close()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'event bus did not close cleanly'));
   }
 }
 
@@ -73,13 +75,25 @@ export class PlatformModule implements NestModule {
           provide: DATABASE_OPTIONS,
           useFactory: (): DatabaseOptions => {
             if (!config.db.url) throw new Error('no database URL: set DATABASE_URL');
-            return { url: config.db.url, poolSize: config.db.poolSize, applicationName: `renkei-${config.service}` };
+            return {
+              url: config.db.url,
+              poolSize: config.db.poolSize,
+              applicationName: `renkei-${config.service}`,
+            };
           },
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         PlatformLifecycle,
       ],
-      exports: [PlatformConfig, PINO_LOGGER, MetricsRegistry, HealthRegistry, EventBus, ObjectStore, DATABASE_OPTIONS],
+      exports: [
+        PlatformConfig,
+        PINO_LOGGER,
+        MetricsRegistry,
+        HealthRegistry,
+        EventBus,
+        ObjectStore,
+        DATABASE_OPTIONS,
+      ],
     };
   }
 

@@ -63,8 +63,10 @@ export const env = {
       (raw) => {
         if (!INTEGER.test(raw.trim())) throw new EnvValueError('must be an integer');
         const value = Number(raw.trim());
-        if (options.min !== undefined && value < options.min) throw new EnvValueError(`must be ≥ ${options.min}`);
-        if (options.max !== undefined && value > options.max) throw new EnvValueError(`must be ≤ ${options.max}`);
+        if (options.min !== undefined && value < options.min)
+          throw new EnvValueError(`must be ≥ ${options.min}`);
+        if (options.max !== undefined && value > options.max)
+          throw new EnvValueError(`must be ≤ ${options.max}`);
         return value;
       },
       options,

@@ -63,7 +63,15 @@ describe('loadPlatformConfig', () => {
     );
 
     expect(error.issues.map((issue) => issue.name).sort()).toEqual(
-      ['DATABASE_URL', 'KAFKA_BROKERS', 'LOG_LEVEL', 'MINIO_ACCESS_KEY', 'MINIO_ENDPOINT', 'MINIO_SECRET_KEY', 'PORT'].sort(),
+      [
+        'DATABASE_URL',
+        'KAFKA_BROKERS',
+        'LOG_LEVEL',
+        'MINIO_ACCESS_KEY',
+        'MINIO_ENDPOINT',
+        'MINIO_SECRET_KEY',
+        'PORT',
+      ].sort(),
     );
     expect(error.message).toContain('PORT: must be a TCP port');
     expect(error.message).toContain('KAFKA_BROKERS: is required when EVENT_BUS_DRIVER=kafka');
@@ -88,9 +96,13 @@ describe('loadPlatformConfig', () => {
   });
 
   it('requires Kafka brokers in standalone once EVENT_BUS_DRIVER=kafka is chosen', () => {
-    const error = configErrorOf(() => loadPlatformConfig('standalone', standalone, { EVENT_BUS_DRIVER: 'kafka' }));
+    const error = configErrorOf(() =>
+      loadPlatformConfig('standalone', standalone, { EVENT_BUS_DRIVER: 'kafka' }),
+    );
 
-    expect(error.issues).toEqual([{ name: 'KAFKA_BROKERS', problem: 'is required when EVENT_BUS_DRIVER=kafka' }]);
+    expect(error.issues).toEqual([
+      { name: 'KAFKA_BROKERS', problem: 'is required when EVENT_BUS_DRIVER=kafka' },
+    ]);
   });
 
   it('collects secret values, including the database password, for redaction', () => {

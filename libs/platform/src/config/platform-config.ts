@@ -115,7 +115,12 @@ export function loadPlatformConfig(
       driver: vars.OBJECT_STORE_DRIVER,
       minio:
         vars.OBJECT_STORE_DRIVER === 'minio'
-          ? minioConfig(vars.MINIO_ENDPOINT ?? '', vars.MINIO_ACCESS_KEY ?? '', vars.MINIO_SECRET_KEY ?? '', vars.MINIO_BUCKET)
+          ? minioConfig(
+              vars.MINIO_ENDPOINT ?? '',
+              vars.MINIO_ACCESS_KEY ?? '',
+              vars.MINIO_SECRET_KEY ?? '',
+              vars.MINIO_BUCKET,
+            )
           : undefined,
       localRoot: path.join(dataDir, 'objects'),
     },

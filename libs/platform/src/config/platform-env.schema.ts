@@ -55,7 +55,12 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
         ? { describe: 'running as a cluster service', test: () => true }
         : undefined,
     }),
-    DATABASE_POOL_SIZE: env.int({ description: 'connections per service schema', default: 10, min: 1, max: 200 }),
+    DATABASE_POOL_SIZE: env.int({
+      description: 'connections per service schema',
+      default: 10,
+      min: 1,
+      max: 200,
+    }),
     EVENT_BUS_DRIVER: env.oneOf(EVENT_BUS_DRIVERS, {
       description: 'kafka (cluster) or inprocess (standalone)',
       default: defaults.eventBusDriver,
@@ -74,7 +79,11 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       description: 'minio (cluster) or local (standalone)',
       default: defaults.objectStoreDriver,
     }),
-    MINIO_ENDPOINT: env.url({ description: 'MinIO API URL', protocols: ['http', 'https'], requiredWhen: minio }),
+    MINIO_ENDPOINT: env.url({
+      description: 'MinIO API URL',
+      protocols: ['http', 'https'],
+      requiredWhen: minio,
+    }),
     MINIO_ACCESS_KEY: env.string({ description: 'MinIO access key', requiredWhen: minio }),
     MINIO_SECRET_KEY: env.string({ description: 'MinIO secret key', secret: true, requiredWhen: minio }),
     MINIO_BUCKET: env.string({ description: 'bucket holding envelope payloads', default: 'renkei' }),

@@ -1,6 +1,12 @@
 // Nest wiring of a service's DataSource. The URL and pool come from DATABASE_OPTIONS, which the platform
 // module provides from configuration; the schema, entities and migrations come from the service.
-import { Inject, Module, type DynamicModule, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type ModuleMetadata,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createServiceDataSource, type ServiceDataSourceOptions } from './service-data-source';
 
@@ -16,7 +22,10 @@ export interface DatabaseOptions {
 /** The service's initialized DataSource. */
 export const SERVICE_DATA_SOURCE = Symbol('SERVICE_DATA_SOURCE');
 
-export interface DatabaseModuleOptions extends Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations'> {
+export interface DatabaseModuleOptions extends Pick<
+  ServiceDataSourceOptions,
+  'schema' | 'entities' | 'migrations'
+> {
   /** modules that export DATABASE_OPTIONS, when it is not provided globally */
   readonly imports?: ModuleMetadata['imports'];
 }

@@ -2,9 +2,20 @@ import { Test } from '@nestjs/testing';
 import { Module, Global } from '@nestjs/common';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
 import type { DataSource } from 'typeorm';
-import { DATABASE_OPTIONS, DatabaseModule, SERVICE_DATA_SOURCE, type DatabaseOptions } from './database.module';
+import {
+  DATABASE_OPTIONS,
+  DatabaseModule,
+  SERVICE_DATA_SOURCE,
+  type DatabaseOptions,
+} from './database.module';
 import { noteMigrations } from './fixtures/note.migrations';
-import { checkDatabase, createServiceDataSource, revertLastMigration, runMigrations, schemaOf } from './service-data-source';
+import {
+  checkDatabase,
+  createServiceDataSource,
+  revertLastMigration,
+  runMigrations,
+  schemaOf,
+} from './service-data-source';
 
 describe('createServiceDataSource', () => {
   const { databaseUrl } = readInfraEnv();
@@ -12,14 +23,23 @@ describe('createServiceDataSource', () => {
   const sources: DataSource[] = [];
 
   const open = (schema: string): DataSource => {
-    const source = createServiceDataSource({ url: databaseUrl, schema, entities: [], migrations: noteMigrations, applicationName: 'renkei-it' });
+    const source = createServiceDataSource({
+      url: databaseUrl,
+      schema,
+      entities: [],
+      migrations: noteMigrations,
+      applicationName: 'renkei-it',
+    });
     sources.push(source);
     return source;
   };
   const tablesIn = async (source: DataSource, schema: string): Promise<string[]> =>
-    ((await source.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])) as { table_name: string }[]).map(
-      (row) => row.table_name,
-    );
+    (
+      (await source.query(
+        'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+        [schema],
+      )) as { table_name: string }[]
+    ).map((row) => row.table_name);
 
   afterAll(async () => {
     const admin = open('public');
@@ -60,7 +80,9 @@ describe('createServiceDataSource', () => {
     await revertLastMigration(sut);
 
     expect(await tablesIn(sut, schemas[1])).toEqual(['inbox_event', 'migrations', 'outbox_event']);
-    expect(await sut.query('SELECT name FROM migrations')).toEqual([{ name: 'CreateNoteService1700000000000' }]);
+    expect(await sut.query('SELECT name FROM migrations')).toEqual([
+      { name: 'CreateNoteService1700000000000' },
+    ]);
     await revertLastMigration(sut);
     expect(await tablesIn(sut, schemas[1])).toEqual(['migrations']);
   });
@@ -85,14 +107,22 @@ describe(DatabaseModule.name, () => {
 
   @Global()
   @Module({
-    providers: [{ provide: DATABASE_OPTIONS, useValue: { url: databaseUrl, poolSize: 2, applicationName: 'renkei-it' } satisfies DatabaseOptions }],
+    providers: [
+      {
+        provide: DATABASE_OPTIONS,
+        useValue: { url: databaseUrl, poolSize: 2, applicationName: 'renkei-it' } satisfies DatabaseOptions,
+      },
+    ],
     exports: [DATABASE_OPTIONS],
   })
   class FakePlatformModule {}
 
   it('provides an initialized DataSource in the service schema and closes it on shutdown', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [FakePlatformModule, DatabaseModule.forService({ schema, entities: [], migrations: noteMigrations })],
+      imports: [
+        FakePlatformModule,
+        DatabaseModule.forService({ schema, entities: [], migrations: noteMigrations }),
+      ],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();

@@ -20,7 +20,8 @@ export interface ServiceDataSourceOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function assertSchemaName(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name "${schema}": use [a-z_][a-z0-9_]*, at most 63 characters`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new Error(`invalid schema name "${schema}": use [a-z_][a-z0-9_]*, at most 63 characters`);
   return schema;
 }
 

@@ -9,7 +9,13 @@ function capture(secretValues: string[] = []) {
   stream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
   });
-  const sut = createLogger({ service: 'intake', level: 'debug', format: 'json', secretValues, destination: stream });
+  const sut = createLogger({
+    service: 'intake',
+    level: 'debug',
+    format: 'json',
+    secretValues,
+    destination: stream,
+  });
   return { sut, lines };
 }
 
@@ -20,14 +26,27 @@ describe('createLogger', () => {
     runWithCorrelationId('env-123', () => sut.info({ envelopeId: 'e1' }, 'envelope accepted'));
 
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'info', service: 'intake', correlationId: 'env-123', envelopeId: 'e1', msg: 'envelope accepted' }),
+      expect.objectContaining({
+        level: 'info',
+        service: 'intake',
+        correlationId: 'env-123',
+        envelopeId: 'e1',
+        msg: 'envelope accepted',
+      }),
     ]);
   });
 
   it('censors secret and personal keys at any depth', () => {
     const { sut, lines } = capture();
 
-    sut.info({ req: { headers: { authorization: 'Bearer abc', accept: 'json' } }, office: { userName: '山田太郎', officeNumber: '1310100011' }, minioSecretKey: 'x' }, 'call');
+    sut.info(
+      {
+        req: { headers: { authorization: 'Bearer abc', accept: 'json' } },
+        office: { userName: '山田太郎', officeNumber: '1310100011' },
+        minioSecretKey: 'x',
+      },
+      'call',
+    );
 
     expect(lines[0]).toMatchObject({
       req: { headers: { authorization: '[REDACTED]', accept: 'json' } },
@@ -39,7 +58,13 @@ describe('createLogger', () => {
   it('censors configured secret values and PEM private keys inside messages and fields', () => {
     const { sut, lines } = capture(['s3cret-pw']);
 
-    sut.warn({ url: 'postgres://renkei:s3cret-pw@db/renkei', pem: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----' }, 'connect failed with s3cret-pw');
+    sut.warn(
+      {
+        url: 'postgres://renkei:s3cret-pw@db/renkei',
+        pem: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----',
+      },
+      'connect failed with s3cret-pw',
+    );
 
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('s3cret-pw');
@@ -65,6 +90,11 @@ describe(PinoNestLogger.name, () => {
     logger.error(new Error('boom'), 'IntakeService');
 
     expect(lines[0]).toMatchObject({ level: 'info', context: 'IntakeService', msg: 'service started' });
-    expect(lines[1]).toMatchObject({ level: 'error', context: 'IntakeService', msg: 'boom', err: { type: 'Error', message: 'boom' } });
+    expect(lines[1]).toMatchObject({
+      level: 'error',
+      context: 'IntakeService',
+      msg: 'boom',
+      err: { type: 'Error', message: 'boom' },
+    });
   });
 });

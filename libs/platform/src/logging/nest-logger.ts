@@ -3,7 +3,13 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 import type { Logger } from './logger';
 
 // Nest's own start-up chatter (one line per module and route) is debug detail, not an operator's concern
-const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
 
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -31,7 +37,10 @@ export class PinoNestLogger implements LoggerService {
   }
 
   private write(
-    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, rest: unknown[]): void {
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    rest: unknown[],
+  ): void {
     // Nest passes the context as the last string argument, and an error's stack before it
     const args = [...rest];
     const context = typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;

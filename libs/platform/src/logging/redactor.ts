@@ -12,7 +12,8 @@ const SECRET_KEY =
 const PERSONAL_KEY =
   /(birth|address|phone|tel(ephone)?$|e_?mail|insured|hihokensha|kana|full_?name|person_?name|user_?name|patient|氏名|住所|生年月日|電話|被保険者)/i;
 
-const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+const PEM_PRIVATE_KEY =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 const MAX_DEPTH = 8;
 
 export class Redactor {
@@ -20,7 +21,9 @@ export class Redactor {
 
   constructor(secretValues: readonly string[] = []) {
     // longest first, so a URL containing a password is censored whole
-    this.values = [...new Set(secretValues.filter((value) => value.length >= 4))].sort((a, b) => b.length - a.length);
+    this.values = [...new Set(secretValues.filter((value) => value.length >= 4))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   isSensitiveKey(key: string): boolean {
@@ -28,7 +31,9 @@ export class Redactor {
   }
 
   redactString(text: string): string {
-    let result = text.includes('PRIVATE KEY-----') ? text.replace(PEM_PRIVATE_KEY, '[REDACTED PRIVATE KEY]') : text;
+    let result = text.includes('PRIVATE KEY-----')
+      ? text.replace(PEM_PRIVATE_KEY, '[REDACTED PRIVATE KEY]')
+      : text;
     for (const value of this.values) {
       if (result.includes(value)) result = result.split(value).join(REDACTED);
     }
@@ -59,7 +64,10 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1, seen));
     const output: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      output[key] = this.isSensitiveKey(key) && item !== undefined && item !== null ? REDACTED : this.walk(item, depth + 1, seen);
+      output[key] =
+        this.isSensitiveKey(key) && item !== undefined && item !== null
+          ? REDACTED
+          : this.walk(item, depth + 1, seen);
     }
     return output;
   }

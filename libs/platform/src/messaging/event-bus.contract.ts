@@ -45,7 +45,12 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       buses.push(bus);
       return bus;
     };
-    const subscribe = async (bus: EventBus, groupId: string, handler: MessageHandler, topics = [topic]): Promise<Subscription> => {
+    const subscribe = async (
+      bus: EventBus,
+      groupId: string,
+      handler: MessageHandler,
+      topics = [topic],
+    ): Promise<Subscription> => {
       const subscription = await bus.subscribe({ groupId, topics, handler, retry: FAST_RETRY });
       subscriptions.push(subscription);
       return subscription;
@@ -72,7 +77,9 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       const received: IncomingMessage[] = [];
       await subscribe(bus, group('delivery'), async (message) => void received.push(message));
 
-      await bus.publish([{ topic, key: 'office-1', value: encode('hello'), headers: { 'event-id': 'e-1', 'x-custom': 'v' } }]);
+      await bus.publish([
+        { topic, key: 'office-1', value: encode('hello'), headers: { 'event-id': 'e-1', 'x-custom': 'v' } },
+      ]);
 
       await expectEventually(() => expect(received).toHaveLength(1), SOON);
       expect(received[0]).toMatchObject({ topic, key: 'office-1', attempt: 1 });
@@ -89,7 +96,11 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         seen.set(message.key ?? '', list);
       });
       const keys = ['a', 'b', 'c', 'd'];
-      for (let seq = 0; seq < 25; seq++) await publishText(bus, keys.map((key) => ({ key, value: String(seq) })));
+      for (let seq = 0; seq < 25; seq++)
+        await publishText(
+          bus,
+          keys.map((key) => ({ key, value: String(seq) })),
+        );
 
       const expected = Array.from({ length: 25 }, (_, seq) => seq);
       await expectEventually(() => keys.forEach((key) => expect(seen.get(key)).toEqual(expected)), SOON);
@@ -103,7 +114,10 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       await subscribe(bus, group('second'), async (message) => void second.push(text(message)));
 
       const values = Array.from({ length: 20 }, (_, index) => `m${index}`);
-      await publishText(bus, values.map((value, index) => ({ key: `k${index}`, value })));
+      await publishText(
+        bus,
+        values.map((value, index) => ({ key: `k${index}`, value })),
+      );
 
       await expectEventually(() => {
         expect([...first].sort()).toEqual([...values].sort());
@@ -119,9 +133,15 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       await subscribe(bus, groupId, async (message) => void byMember[1].add(text(message)));
 
       const values = Array.from({ length: 60 }, (_, index) => `m${index}`);
-      await publishText(bus, values.map((value, index) => ({ key: `key-${index}`, value })));
+      await publishText(
+        bus,
+        values.map((value, index) => ({ key: `key-${index}`, value })),
+      );
 
-      await expectEventually(() => expect(new Set([...byMember[0], ...byMember[1]]).size).toBe(values.length), SOON);
+      await expectEventually(
+        () => expect(new Set([...byMember[0], ...byMember[1]]).size).toBe(values.length),
+        SOON,
+      );
       expect(byMember[0].size).toBeGreaterThan(0);
       expect(byMember[1].size).toBeGreaterThan(0);
     });
@@ -156,7 +176,9 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         if (text(message) === 'poison') throw new PermanentMessageError('undecodable', 'not a ProbeRecorded');
         handled.push(text(message));
       });
-      await subscribe(bus, group('dlq-reader'), async (message) => void dead.push(message), [dlqTopicOf(topic)]);
+      await subscribe(bus, group('dlq-reader'), async (message) => void dead.push(message), [
+        dlqTopicOf(topic),
+      ]);
 
       await bus.publish([
         { topic, key: 'k', value: encode('poison'), headers: { 'event-id': 'e-poison' } },
@@ -191,7 +213,9 @@ export function describeEventBusContract(name: string, factory: EventBusContract
         }
         handled.push(text(message));
       });
-      await subscribe(bus, group('dlq-reader'), async (message) => void dead.push(message), [dlqTopicOf(topic)]);
+      await subscribe(bus, group('dlq-reader'), async (message) => void dead.push(message), [
+        dlqTopicOf(topic),
+      ]);
 
       await publishText(bus, [
         { key: 'k', value: 'always-fails' },
@@ -201,7 +225,10 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       await expectEventually(() => expect(dead).toHaveLength(1), SOON);
       await expectEventually(() => expect(handled).toEqual(['next']), SOON);
       expect(attempts).toEqual([1, 2, 3]);
-      expect(dead[0].headers).toMatchObject({ [DlqHeaders.reason]: RETRIES_EXHAUSTED, [DlqHeaders.attempts]: '3' });
+      expect(dead[0].headers).toMatchObject({
+        [DlqHeaders.reason]: RETRIES_EXHAUSTED,
+        [DlqHeaders.attempts]: '3',
+      });
       expect(dead[0].headers[DlqHeaders.error]).toContain('still down');
     });
 
@@ -228,10 +255,15 @@ export function describeEventBusContract(name: string, factory: EventBusContract
       expect(finished).toBe(true);
     });
 
-    const resumeTitle = 'resumes a group after its last committed offset when it subscribes again on a new bus';
+    const resumeTitle =
+      'resumes a group after its last committed offset when it subscribes again on a new bus';
     const resume = factory.durableOffsets
       ? it
-      : (title: string, fn: () => Promise<void>) => it.skip(`${title} (not applicable: in-process offsets die with the process; standalone durability comes from the outbox)`, fn);
+      : (title: string, fn: () => Promise<void>) =>
+          it.skip(
+            `${title} (not applicable: in-process offsets die with the process; standalone durability comes from the outbox)`,
+            fn,
+          );
     resume(resumeTitle, async () => {
       const groupId = group('resume');
       const firstBus = await open();

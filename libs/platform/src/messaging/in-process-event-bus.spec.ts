@@ -22,7 +22,11 @@ describe(InProcessEventBus.name, () => {
   it('resolves publish before any handler runs', async () => {
     const sut = new InProcessEventBus({ logger: silentLogger });
     const seen: string[] = [];
-    await sut.subscribe({ groupId: 'g.one', topics: [topic], handler: async (message) => void seen.push(message.key ?? '') });
+    await sut.subscribe({
+      groupId: 'g.one',
+      topics: [topic],
+      handler: async (message) => void seen.push(message.key ?? ''),
+    });
 
     await sut.publish([{ topic, key: 'k', value: encode('x') }]);
 
@@ -36,7 +40,11 @@ describe(InProcessEventBus.name, () => {
     await sut.publish([{ topic, key: 'k', value: encode('early') }]);
     const seen: string[] = [];
 
-    await sut.subscribe({ groupId: 'g.late', topics: [topic], handler: async (message) => void seen.push(message.value.toString()) });
+    await sut.subscribe({
+      groupId: 'g.late',
+      topics: [topic],
+      handler: async (message) => void seen.push(message.value.toString()),
+    });
 
     await expectEventually(() => expect(seen).toEqual(['early']));
     await sut.close();
@@ -59,13 +67,23 @@ describe(InProcessEventBus.name, () => {
 
     await sut.publish(['ok', 'flaky', 'poison'].map((value) => ({ topic, key: 'k', value: encode(value) })));
 
-    await expectEventually(async () => expect(await registry.getSingleMetricAsString('renkei_messaging_dlq_depth')).toContain(`topic="${topic}"} 1`));
+    await expectEventually(async () =>
+      expect(await registry.getSingleMetricAsString('renkei_messaging_dlq_depth')).toContain(
+        `topic="${topic}"} 1`,
+      ),
+    );
     const text = await registry.metrics();
     expect(text).toContain(`renkei_messaging_published_total{topic="${topic}"} 3`);
     expect(text).toContain(`renkei_messaging_published_total{topic="${dlqTopicOf(topic)}"} 1`);
-    expect(text).toContain(`renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="ok"} 2`);
-    expect(text).toContain(`renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="retried"} 1`);
-    expect(text).toContain(`renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="dlq"} 1`);
+    expect(text).toContain(
+      `renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="ok"} 2`,
+    );
+    expect(text).toContain(
+      `renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="retried"} 1`,
+    );
+    expect(text).toContain(
+      `renkei_messaging_consumed_total{group="g.metrics",topic="${topic}",outcome="dlq"} 1`,
+    );
     expect(text).toContain(`renkei_messaging_dlq_messages_total{topic="${topic}"} 1`);
     expect(text).toContain(`renkei_messaging_consumer_lag{group="g.metrics",topic="${topic}"} 0`);
     await Promise.all([sut.close(), other.close()]);
@@ -83,7 +101,11 @@ describe(InProcessEventBus.name, () => {
       },
     });
     await sut.publish([{ topic, key: 'k', value: encode('m') }]);
-    await sut.subscribe({ groupId: 'g.handover', topics: [topic], handler: async (message) => void seenBySecond.push(message.value.toString()) });
+    await sut.subscribe({
+      groupId: 'g.handover',
+      topics: [topic],
+      handler: async (message) => void seenBySecond.push(message.value.toString()),
+    });
 
     await first.stop();
 

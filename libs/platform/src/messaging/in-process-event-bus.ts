@@ -59,7 +59,9 @@ class PartitionLog {
   }
 
   get(offset: number): StoredMessage | undefined {
-    return offset >= this.low && offset < this.next ? this.messages[this.head + offset - this.low] : undefined;
+    return offset >= this.low && offset < this.next
+      ? this.messages[this.head + offset - this.low]
+      : undefined;
   }
 
   trimBelow(offset: number): void {
@@ -143,7 +145,11 @@ export class InProcessEventBus extends EventBus {
     group.members.push(member);
     for (const topic of spec.topics) {
       const logs = this.logsOf(topic);
-      if (!group.cursors.has(topic)) group.cursors.set(topic, logs.map((log) => log.low));
+      if (!group.cursors.has(topic))
+        group.cursors.set(
+          topic,
+          logs.map((log) => log.low),
+        );
       this.updateLag(group, topic);
       logs.forEach((_, partition) => this.kick(group, topic, partition));
     }
@@ -156,7 +162,9 @@ export class InProcessEventBus extends EventBus {
 
   override async close(): Promise<void> {
     this.closed = true;
-    const stops = [...this.groups.values()].flatMap((group) => group.members.map((member) => this.stopMember(group, member)));
+    const stops = [...this.groups.values()].flatMap((group) =>
+      group.members.map((member) => this.stopMember(group, member)),
+    );
     await Promise.all(stops);
   }
 
@@ -181,7 +189,9 @@ export class InProcessEventBus extends EventBus {
     if (group.running.has(lane) || this.closed) return;
     group.running.add(lane);
     void this.drain(group, topic, partition)
-      .catch((error: unknown) => this.logger.error({ group: group.id, topic, err: String(error) }, 'In-process delivery stopped.'))
+      .catch((error: unknown) =>
+        this.logger.error({ group: group.id, topic, err: String(error) }, 'In-process delivery stopped.'),
+      )
       .finally(() => {
         group.running.delete(lane);
         if (this.hasWork(group, topic, partition)) this.kick(group, topic, partition);
@@ -190,7 +200,9 @@ export class InProcessEventBus extends EventBus {
 
   private hasWork(group: Group, topic: string, partition: number): boolean {
     const cursor = group.cursors.get(topic)?.[partition];
-    return cursor !== undefined && cursor < this.logsOf(topic)[partition].next && group.eligible(topic).length > 0;
+    return (
+      cursor !== undefined && cursor < this.logsOf(topic)[partition].next && group.eligible(topic).length > 0
+    );
   }
 
   // one lane per group, topic and partition: messages of a partition are handled strictly one after another
@@ -206,7 +218,14 @@ export class InProcessEventBus extends EventBus {
       const candidates = group.eligible(topic);
       if (!stored || candidates.length === 0) return;
       const member = candidates[partition % candidates.length];
-      const message = { topic, partition, offset: String(offset), key: stored.key, value: stored.value, headers: stored.headers };
+      const message = {
+        topic,
+        partition,
+        offset: String(offset),
+        key: stored.key,
+        value: stored.value,
+        headers: stored.headers,
+      };
       const outcome = await member.track(this.deliver(group, member, message));
       if (outcome.kind === 'aborted') continue;
       cursors[partition] = offset + 1;
@@ -215,20 +234,35 @@ export class InProcessEventBus extends EventBus {
     }
   }
 
-  private async deliver(group: Group, member: Member, message: Omit<IncomingMessage, 'attempt'>): Promise<DeliveryOutcome> {
+  private async deliver(
+    group: Group,
+    member: Member,
+    message: Omit<IncomingMessage, 'attempt'>,
+  ): Promise<DeliveryOutcome> {
     const outcome = await deliverWithRetry(message, member.spec.handler, member.policy, {
       onRetry: (attempt, error) => {
         this.metrics.consumedOne(group.id, message.topic, 'retried');
-        this.logger.debug({ group: group.id, topic: message.topic, attempt, err: String(error) }, 'Handler failed; retrying.');
+        this.logger.debug(
+          { group: group.id, topic: message.topic, attempt, err: String(error) },
+          'Handler failed; retrying.',
+        );
       },
       wait: (ms) => abortableDelay(ms, member.abort.signal),
     });
     if (outcome.kind === 'handled') this.metrics.consumedOne(group.id, message.topic, 'ok');
     if (outcome.kind === 'dlq') {
-      this.append(dlqTopicOf(message.topic), message.key, message.value, dlqHeadersFor(message, group.id, outcome));
+      this.append(
+        dlqTopicOf(message.topic),
+        message.key,
+        message.value,
+        dlqHeadersFor(message, group.id, outcome),
+      );
       this.metrics.dlqMessages.inc({ topic: message.topic });
       this.metrics.consumedOne(group.id, message.topic, 'dlq');
-      this.logger.warn({ group: group.id, topic: message.topic, reason: outcome.reason }, 'Message sent to the dead-letter topic.');
+      this.logger.warn(
+        { group: group.id, topic: message.topic, reason: outcome.reason },
+        'Message sent to the dead-letter topic.',
+      );
     }
     return outcome;
   }
@@ -240,7 +274,8 @@ export class InProcessEventBus extends EventBus {
     await Promise.allSettled([...member.inFlight]);
     group.members.splice(group.members.indexOf(member), 1);
     // partitions the member held pass to the remaining members
-    for (const topic of member.spec.topics) this.logsOf(topic).forEach((_, partition) => this.kick(group, topic, partition));
+    for (const topic of member.spec.topics)
+      this.logsOf(topic).forEach((_, partition) => this.kick(group, topic, partition));
   }
 
   private groupOf(id: string): Group {
@@ -277,7 +312,10 @@ export class InProcessEventBus extends EventBus {
     const log = this.logsOf(topic)[partition];
     if (log.size <= this.maxRetained) return;
     log.trimBelow(log.next - this.maxRetained);
-    this.logger.warn({ topic, partition, kept: this.maxRetained }, 'No consumer group reads this topic; oldest messages dropped.');
+    this.logger.warn(
+      { topic, partition, kept: this.maxRetained },
+      'No consumer group reads this topic; oldest messages dropped.',
+    );
   }
 
   private depthOf(topic: string): number {

@@ -18,7 +18,13 @@ describeEventBusContract(KafkaEventBus.name, {
     return {
       topic,
       openBus: async () =>
-        new KafkaEventBus({ brokers: kafkaBrokers, clientId: 'contract', topicPrefix, logger: silentLogger, metricsIntervalMs: 0 }),
+        new KafkaEventBus({
+          brokers: kafkaBrokers,
+          clientId: 'contract',
+          topicPrefix,
+          logger: silentLogger,
+          metricsIntervalMs: 0,
+        }),
       dispose: () => deleteTestTopics(kafkaBrokers, topicPrefix),
     };
   },
@@ -35,7 +41,14 @@ describe(KafkaEventBus.name, () => {
     topicPrefix = `${uniqueName('t')}.`;
     registry = new Registry();
     await createTestTopics(kafkaBrokers, topicPrefix, [topic]);
-    sut = new KafkaEventBus({ brokers: kafkaBrokers, clientId: 'kafka-bus-it', topicPrefix, registry, logger: silentLogger, metricsIntervalMs: 0 });
+    sut = new KafkaEventBus({
+      brokers: kafkaBrokers,
+      clientId: 'kafka-bus-it',
+      topicPrefix,
+      registry,
+      logger: silentLogger,
+      metricsIntervalMs: 0,
+    });
   });
 
   afterEach(async () => {
@@ -48,7 +61,12 @@ describe(KafkaEventBus.name, () => {
   });
 
   it('fails the readiness check quickly when no broker answers', async () => {
-    const unreachable = new KafkaEventBus({ brokers: ['127.0.0.1:1'], clientId: 'down', logger: silentLogger, checkTimeoutMs: 500 });
+    const unreachable = new KafkaEventBus({
+      brokers: ['127.0.0.1:1'],
+      clientId: 'down',
+      logger: silentLogger,
+      checkTimeoutMs: 500,
+    });
     const started = Date.now();
 
     await expect(unreachable.check()).rejects.toThrow();
@@ -75,16 +93,21 @@ describe(KafkaEventBus.name, () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     await sut.subscribe({ groupId: 'it.metrics', topics: [topic], handler: () => held });
 
-    await expectEventually(async () => {
-      await sut.refreshMetrics();
-      const text = await registry.metrics();
-      expect(text).toContain(`renkei_messaging_consumer_lag{group="it.metrics",topic="${topic}"} 1`);
-      expect(text).toContain(`renkei_messaging_dlq_depth{topic="${topic}"} 1`);
-    }, { timeoutMs: 30_000 });
+    await expectEventually(
+      async () => {
+        await sut.refreshMetrics();
+        const text = await registry.metrics();
+        expect(text).toContain(`renkei_messaging_consumer_lag{group="it.metrics",topic="${topic}"} 1`);
+        expect(text).toContain(`renkei_messaging_dlq_depth{topic="${topic}"} 1`);
+      },
+      { timeoutMs: 30_000 },
+    );
     const text = await registry.metrics();
     expect(text).toContain(`renkei_messaging_published_total{topic="${topic}"} 4`);
     expect(text).toContain(`renkei_messaging_dlq_messages_total{topic="${topic}"} 1`);
-    expect(text).toContain(`renkei_messaging_consumed_total{group="it.metrics",topic="${topic}",outcome="dlq"} 1`);
+    expect(text).toContain(
+      `renkei_messaging_consumed_total{group="it.metrics",topic="${topic}",outcome="dlq"} 1`,
+    );
     expect(text).not.toContain(topicPrefix);
     release();
   });

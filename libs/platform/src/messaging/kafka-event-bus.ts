@@ -58,6 +58,9 @@ export interface KafkaEventBusOptions {
 }
 
 const HEARTBEAT_EVERY_MS = 3000;
+// offsets are committed at the end of each fetched batch and every this many messages within one; a crash
+// redelivers at most this many already-handled messages per partition, which the consumers' inboxes absorb
+const COMMIT_EVERY_MESSAGES = 50;
 
 export class KafkaEventBus extends EventBus {
   private readonly kafka: Kafka;
@@ -117,7 +120,12 @@ export class KafkaEventBus extends EventBus {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
     });
-    const subscription = new KafkaSubscription(this, consumer, spec, resolveRetryPolicy(this.options.retry, spec.retry));
+    const subscription = new KafkaSubscription(
+      this,
+      consumer,
+      spec,
+      resolveRetryPolicy(this.options.retry, spec.retry),
+    );
     const joined = new Promise<void>((resolve) => {
       const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
         remove();
@@ -139,8 +147,16 @@ export class KafkaEventBus extends EventBus {
       throw error;
     }
     const joinTimeoutMs = this.options.joinTimeoutMs ?? 30_000;
-    if (!(await withTimeout(joined, joinTimeoutMs).then(() => true, () => false))) {
-      this.logger.warn({ group: spec.groupId, joinTimeoutMs }, 'Consumer has not joined its group yet; continuing.');
+    if (
+      !(await withTimeout(joined, joinTimeoutMs).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      this.logger.warn(
+        { group: spec.groupId, joinTimeoutMs },
+        'Consumer has not joined its group yet; continuing.',
+      );
     }
     this.subscriptions.add(subscription);
     this.startMetricsTimer();
@@ -164,7 +180,10 @@ export class KafkaEventBus extends EventBus {
     this.producer = undefined;
     this.admin = undefined;
     // disconnect() also abandons a connect still retrying against an unreachable broker
-    await Promise.all([producer?.client.disconnect().catch(() => undefined), admin?.client.disconnect().catch(() => undefined)]);
+    await Promise.all([
+      producer?.client.disconnect().catch(() => undefined),
+      admin?.client.disconnect().catch(() => undefined),
+    ]);
   }
 
   /** computes consumer lag and DLQ depth now (the bus also does it every `metricsIntervalMs`) */
@@ -174,7 +193,10 @@ export class KafkaEventBus extends EventBus {
     for (const subscription of this.subscriptions) {
       const { groupId } = subscription.spec;
       subscription.spec.topics.forEach((topic) => topics.add(topic));
-      const committed = await admin.fetchOffsets({ groupId, topics: subscription.spec.topics.map((topic) => this.wire(topic)) });
+      const committed = await admin.fetchOffsets({
+        groupId,
+        topics: subscription.spec.topics.map((topic) => this.wire(topic)),
+      });
       for (const { topic: wireTopic, partitions } of committed) {
         const ends = await admin.fetchTopicOffsets(wireTopic);
         let lag = 0;
@@ -188,20 +210,32 @@ export class KafkaEventBus extends EventBus {
     for (const topic of topics) {
       try {
         const ends = await admin.fetchTopicOffsets(this.wire(dlqTopicOf(topic)));
-        this.metrics.dlqDepth.set({ topic }, ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0));
+        this.metrics.dlqDepth.set(
+          { topic },
+          ends.reduce((sum, end) => sum + Number(end.high) - Number(end.low), 0),
+        );
       } catch (error) {
-        this.logger.debug({ topic, err: String(error) }, 'Dead-letter topic not readable; depth not updated.');
+        this.logger.debug(
+          { topic, err: String(error) },
+          'Dead-letter topic not readable; depth not updated.',
+        );
       }
     }
   }
 
   /** @internal used by subscriptions */
-  async sendToDlq(message: Omit<IncomingMessage, 'attempt'>, groupId: string, outcome: Extract<DeliveryOutcome, { kind: 'dlq' }>): Promise<void> {
+  async sendToDlq(
+    message: Omit<IncomingMessage, 'attempt'>,
+    groupId: string,
+    outcome: Extract<DeliveryOutcome, { kind: 'dlq' }>,
+  ): Promise<void> {
     const producer = await this.producerReady();
     await producer.send({
       topic: this.wire(dlqTopicOf(message.topic)),
       acks: -1,
-      messages: [{ key: message.key, value: message.value, headers: dlqHeadersFor(message, groupId, outcome) }],
+      messages: [
+        { key: message.key, value: message.value, headers: dlqHeadersFor(message, groupId, outcome) },
+      ],
     });
     this.metrics.dlqMessages.inc({ topic: message.topic });
   }
@@ -264,7 +298,9 @@ export class KafkaEventBus extends EventBus {
     const every = this.options.metricsIntervalMs ?? 15_000;
     if (every <= 0 || this.metricsTimer) return;
     this.metricsTimer = setInterval(() => {
-      this.refreshMetrics().catch((error: unknown) => this.logger.debug({ err: String(error) }, 'Lag refresh failed.'));
+      this.refreshMetrics().catch((error: unknown) =>
+        this.logger.debug({ err: String(error) }, 'Lag refresh failed.'),
+      );
     }, every);
     this.metricsTimer.unref();
   }
@@ -290,22 +326,41 @@ class KafkaSubscription {
     private readonly policy: RetryPolicy,
   ) {}
 
-  async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const topic = this.bus.unwire(batch.topic);
-    for (const raw of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping) return;
-      const message = toIncoming(topic, batch.partition, raw);
-      const work = this.handleOne(message, heartbeat);
-      this.inFlight.add(work);
-      let committed: boolean;
-      try {
-        committed = await work;
-      } finally {
-        this.inFlight.delete(work);
+    let pending: string | undefined;
+    let sinceCommit = 0;
+    try {
+      for (const raw of batch.messages) {
+        if (!isRunning() || isStale() || this.stopping) return;
+        const message = toIncoming(topic, batch.partition, raw);
+        const work = this.handleOne(message, heartbeat);
+        this.inFlight.add(work);
+        let done: boolean;
+        try {
+          done = await work;
+        } finally {
+          this.inFlight.delete(work);
+        }
+        if (!done) return;
+        resolveOffset(raw.offset);
+        pending = raw.offset;
+        this.recordLag(topic, batch.partition, Number(batch.highWatermark) - Number(raw.offset) - 1);
+        if (++sinceCommit >= COMMIT_EVERY_MESSAGES) {
+          await this.commit(topic, batch.partition, pending);
+          pending = undefined;
+          sinceCommit = 0;
+        }
       }
-      if (!committed) return;
-      resolveOffset(raw.offset);
-      this.recordLag(topic, batch.partition, Number(batch.highWatermark) - Number(raw.offset) - 1);
+    } finally {
+      // only offsets of messages whose handler resolved (or that reached the DLQ) are ever committed
+      if (pending !== undefined) await this.commit(topic, batch.partition, pending);
     }
   }
 
@@ -323,14 +378,20 @@ class KafkaSubscription {
     return this.stopping;
   }
 
-  // true when the offset was committed; false when stopping left the message for redelivery
-  private async handleOne(message: Omit<IncomingMessage, 'attempt'>, heartbeat: () => Promise<void>): Promise<boolean> {
+  // true when the message is done (handled or dead-lettered); false when stopping left it for redelivery
+  private async handleOne(
+    message: Omit<IncomingMessage, 'attempt'>,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
     const { groupId } = this.spec;
     const metrics = this.bus.busMetrics;
     const outcome = await deliverWithRetry(message, this.spec.handler, this.policy, {
       onRetry: (attempt, error) => {
         metrics.consumedOne(groupId, message.topic, 'retried');
-        this.bus.busLogger.debug({ group: groupId, topic: message.topic, attempt, err: String(error) }, 'Handler failed; retrying.');
+        this.bus.busLogger.debug(
+          { group: groupId, topic: message.topic, attempt, err: String(error) },
+          'Handler failed; retrying.',
+        );
       },
       wait: (ms) => this.waitWithHeartbeats(ms, heartbeat),
     });
@@ -339,21 +400,33 @@ class KafkaSubscription {
       // throws when the DLQ write fails: nothing is committed and kafkajs fetches the message again
       await this.bus.sendToDlq(message, groupId, outcome);
       metrics.consumedOne(groupId, message.topic, 'dlq');
-      this.bus.busLogger.warn({ group: groupId, topic: message.topic, reason: outcome.reason }, 'Message sent to the dead-letter topic.');
+      this.bus.busLogger.warn(
+        { group: groupId, topic: message.topic, reason: outcome.reason },
+        'Message sent to the dead-letter topic.',
+      );
     } else {
       metrics.consumedOne(groupId, message.topic, 'ok');
     }
-    await this.consumer.commitOffsets([
-      { topic: this.bus.wire(message.topic), partition: message.partition, offset: (BigInt(message.offset) + 1n).toString() },
-    ]);
     return true;
+  }
+
+  private commit(topic: string, partition: number, doneOffset: string): Promise<void> {
+    return this.consumer.commitOffsets([
+      { topic: this.bus.wire(topic), partition, offset: (BigInt(doneOffset) + 1n).toString() },
+    ]);
   }
 
   private async waitWithHeartbeats(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
     for (let left = ms; left > 0; left -= HEARTBEAT_EVERY_MS) {
       if (!(await abortableDelay(Math.min(left, HEARTBEAT_EVERY_MS), this.abort.signal))) return false;
       // a rebalance during backoff: give the partition up uncommitted, its next owner retries it
-      if (!(await heartbeat().then(() => true, () => false))) return false;
+      if (
+        !(await heartbeat().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return false;
     }
     return true;
   }

@@ -1,5 +1,11 @@
 import { PermanentMessageError } from './event-bus';
-import { DLQ_ERROR_MAX_CHARS, backoffMs, deliverWithRetry, describeError, resolveRetryPolicy } from './message-delivery';
+import {
+  DLQ_ERROR_MAX_CHARS,
+  backoffMs,
+  deliverWithRetry,
+  describeError,
+  resolveRetryPolicy,
+} from './message-delivery';
 
 describe('deliverWithRetry', () => {
   const message = { topic: 't', partition: 0, offset: '0', key: 'k', value: Buffer.from('v'), headers: {} };
@@ -18,10 +24,15 @@ describe('deliverWithRetry', () => {
   });
 
   it('sends a PermanentMessageError to the DLQ on the first attempt', async () => {
-    const outcome = await deliverWithRetry(message, async () => Promise.reject(new PermanentMessageError('undecodable')), policy, {
-      onRetry: () => undefined,
-      wait: async () => true,
-    });
+    const outcome = await deliverWithRetry(
+      message,
+      async () => Promise.reject(new PermanentMessageError('undecodable')),
+      policy,
+      {
+        onRetry: () => undefined,
+        wait: async () => true,
+      },
+    );
 
     expect(outcome).toMatchObject({ kind: 'dlq', reason: 'undecodable', attempts: 1 });
   });

@@ -9,7 +9,11 @@ import {
   type RetryPolicy,
 } from './event-bus';
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, initialBackoffMs: 200, maxBackoffMs: 10_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  initialBackoffMs: 200,
+  maxBackoffMs: 10_000,
+};
 
 export const RETRIES_EXHAUSTED = 'retries-exhausted';
 
@@ -17,8 +21,13 @@ export const RETRIES_EXHAUSTED = 'retries-exhausted';
 export const DLQ_ERROR_MAX_CHARS = 1000;
 
 export function resolveRetryPolicy(...layers: (Partial<RetryPolicy> | undefined)[]): RetryPolicy {
-  const merged = Object.assign({}, DEFAULT_RETRY_POLICY, ...layers.map((layer) => layer ?? {})) as RetryPolicy;
-  if (!(merged.maxAttempts >= 1)) throw new Error(`retry.maxAttempts must be >= 1, got ${merged.maxAttempts}`);
+  const merged = Object.assign(
+    {},
+    DEFAULT_RETRY_POLICY,
+    ...layers.map((layer) => layer ?? {}),
+  ) as RetryPolicy;
+  if (!(merged.maxAttempts >= 1))
+    throw new Error(`retry.maxAttempts must be >= 1, got ${merged.maxAttempts}`);
   if (!(merged.initialBackoffMs >= 0) || !(merged.maxBackoffMs >= merged.initialBackoffMs)) {
     throw new Error('retry backoff must satisfy 0 <= initialBackoffMs <= maxBackoffMs');
   }

@@ -10,7 +10,8 @@ export class MetricsRegistry {
   constructor(service: string, options: { defaultMetrics?: boolean } = {}) {
     this.registry = new Registry();
     this.registry.setDefaultLabels({ service });
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'renkei_' });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, prefix: 'renkei_' });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: Labels<L> = []): Counter<L> {
@@ -27,7 +28,10 @@ export class MetricsRegistry {
     labelNames: Labels<L> = [],
     buckets: number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   ): Histogram<L> {
-    return this.getOrCreate(name, () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] }));
+    return this.getOrCreate(
+      name,
+      () => new Histogram({ name, help, labelNames, buckets, registers: [this.registry] }),
+    );
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

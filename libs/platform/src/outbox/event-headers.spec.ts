@@ -4,7 +4,9 @@ import { headersOf } from './outbox';
 
 describe('eventIdOf', () => {
   it('reads the event id header', () => {
-    expect(eventIdOf({ headers: { [EventHeaders.eventId]: 'A3BB189E-8BF9-3888-9912-ACE4E6543002' } })).toBe('a3bb189e-8bf9-3888-9912-ace4e6543002');
+    expect(eventIdOf({ headers: { [EventHeaders.eventId]: 'A3BB189E-8BF9-3888-9912-ACE4E6543002' } })).toBe(
+      'a3bb189e-8bf9-3888-9912-ace4e6543002',
+    );
   });
 
   it('rejects a message without an event id as permanent', () => {
@@ -13,7 +15,9 @@ describe('eventIdOf', () => {
   });
 
   it('rejects an event id that is not a uuid as permanent', () => {
-    expect(() => eventIdOf({ headers: { [EventHeaders.eventId]: '42' } })).toThrow(expect.objectContaining({ reason: 'invalid-event-id' }));
+    expect(() => eventIdOf({ headers: { [EventHeaders.eventId]: '42' } })).toThrow(
+      expect.objectContaining({ reason: 'invalid-event-id' }),
+    );
   });
 });
 

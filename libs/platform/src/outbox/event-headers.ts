@@ -18,6 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function eventIdOf(message: Pick<IncomingMessage, 'headers'>): string {
   const eventId = message.headers[EventHeaders.eventId];
   if (!eventId) throw new PermanentMessageError('missing-event-id', `no ${EventHeaders.eventId} header`);
-  if (!UUID.test(eventId)) throw new PermanentMessageError('invalid-event-id', `${EventHeaders.eventId} is not a uuid`);
+  if (!UUID.test(eventId))
+    throw new PermanentMessageError('invalid-event-id', `${EventHeaders.eventId} is not a uuid`);
   return eventId.toLowerCase();
 }

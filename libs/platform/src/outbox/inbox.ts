@@ -20,7 +20,11 @@ export class Inbox {
    * running `effect`, else runs `effect` on the same manager and commits. A concurrent delivery of the same
    * event waits on the first one's row lock and then sees a duplicate.
    */
-  process(groupId: string, eventId: string, effect: (manager: EntityManager) => Promise<void>): Promise<InboxResult> {
+  process(
+    groupId: string,
+    eventId: string,
+    effect: (manager: EntityManager) => Promise<void>,
+  ): Promise<InboxResult> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO ${this.table} ("consumer_group", "event_id") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS "new"`,

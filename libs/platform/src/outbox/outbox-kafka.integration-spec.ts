@@ -9,7 +9,14 @@ import { createTestTopics, deleteTestTopics, withKafkaAdmin } from '../messaging
 import { KafkaEventBus } from '../messaging/kafka-event-bus';
 import { silentLogger } from '../messaging/platform-logger';
 import { eventIdOf } from './event-headers';
-import { PROBE_TOPIC, applyProbe, decodeProbe, effectsOf, probeDataSource, probeEvent } from './fixtures/probe';
+import {
+  PROBE_TOPIC,
+  applyProbe,
+  decodeProbe,
+  effectsOf,
+  probeDataSource,
+  probeEvent,
+} from './fixtures/probe';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -30,7 +37,12 @@ describe('outbox → Kafka → inbox', () => {
   const children: ChildProcess[] = [];
 
   const addProbes = (probeId: string, count: number): Promise<void> =>
-    dataSource.transaction((manager) => outbox.add(manager, Array.from({ length: count }, (_, seq) => probeEvent({ probeId, seq }))));
+    dataSource.transaction((manager) =>
+      outbox.add(
+        manager,
+        Array.from({ length: count }, (_, seq) => probeEvent({ probeId, seq })),
+      ),
+    );
   const consumeWithInbox = async (groupId: string, results: string[]): Promise<Subscription> => {
     const subscription = await bus.subscribe({
       groupId,
@@ -39,13 +51,16 @@ describe('outbox → Kafka → inbox', () => {
       handler: async (message) => {
         const eventId = eventIdOf(message);
         const probe = decodeProbe(message);
-        results.push(await inbox.process(groupId, eventId, (manager) => applyProbe(manager, schema, eventId, probe)));
+        results.push(
+          await inbox.process(groupId, eventId, (manager) => applyProbe(manager, schema, eventId, probe)),
+        );
       },
     });
     subscriptions.push(subscription);
     return subscription;
   };
-  const count = (results: string[], result: string): number => results.filter((entry) => entry === result).length;
+  const count = (results: string[], result: string): number =>
+    results.filter((entry) => entry === result).length;
 
   beforeAll(async () => {
     dataSource = probeDataSource(infra.databaseUrl, schema);
@@ -58,13 +73,23 @@ describe('outbox → Kafka → inbox', () => {
   beforeEach(async () => {
     topicPrefix = `${uniqueName('t')}.`;
     await createTestTopics(infra.kafkaBrokers, topicPrefix, [PROBE_TOPIC]);
-    await dataSource.query(`TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`);
-    bus = new KafkaEventBus({ brokers: infra.kafkaBrokers, clientId: 'outbox-kafka-it', topicPrefix, logger: silentLogger, metricsIntervalMs: 0 });
+    await dataSource.query(
+      `TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`,
+    );
+    bus = new KafkaEventBus({
+      brokers: infra.kafkaBrokers,
+      clientId: 'outbox-kafka-it',
+      topicPrefix,
+      logger: silentLogger,
+      metricsIntervalMs: 0,
+    });
     relay = new OutboxRelay({ dataSource, schema, bus, logger: silentLogger });
   });
 
   afterEach(async () => {
-    children.splice(0).forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+    children
+      .splice(0)
+      .forEach((child) => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     await Promise.all(subscriptions.splice(0).map((subscription) => subscription.stop()));
     await relay.stop();
     await bus.close();
@@ -99,7 +124,9 @@ describe('outbox → Kafka → inbox', () => {
 
     // redelivery 2: the group's offsets go back to the start
     await first.stop();
-    await withKafkaAdmin(infra.kafkaBrokers, (admin) => admin.resetOffsets({ groupId, topic: `${topicPrefix}${PROBE_TOPIC}`, earliest: true }));
+    await withKafkaAdmin(infra.kafkaBrokers, (admin) =>
+      admin.resetOffsets({ groupId, topic: `${topicPrefix}${PROBE_TOPIC}`, earliest: true }),
+    );
     await consumeWithInbox(groupId, results);
     await expectEventually(() => expect(count(results, 'duplicate')).toBe(120), SOON);
 
@@ -115,9 +142,20 @@ describe('outbox → Kafka → inbox', () => {
     const dead: IncomingMessage[] = [];
     const results: string[] = [];
     await consumeWithInbox(groupId, results);
-    subscriptions.push(await bus.subscribe({ groupId: 'probe.dlq-reader', topics: [dlqTopicOf(PROBE_TOPIC)], handler: async (message) => void dead.push(message) }));
-    const poison = { ...probeEvent({ probeId: 'poison', seq: 0 }), value: new TextEncoder().encode('{not json') };
-    await dataSource.transaction((manager) => outbox.add(manager, [poison, probeEvent({ probeId: 'poison', seq: 1 })]));
+    subscriptions.push(
+      await bus.subscribe({
+        groupId: 'probe.dlq-reader',
+        topics: [dlqTopicOf(PROBE_TOPIC)],
+        handler: async (message) => void dead.push(message),
+      }),
+    );
+    const poison = {
+      ...probeEvent({ probeId: 'poison', seq: 0 }),
+      value: new TextEncoder().encode('{not json'),
+    };
+    await dataSource.transaction((manager) =>
+      outbox.add(manager, [poison, probeEvent({ probeId: 'poison', seq: 1 })]),
+    );
 
     await relay.drainOnce();
 
@@ -131,7 +169,9 @@ describe('outbox → Kafka → inbox', () => {
       [DlqHeaders.originalTopic]: PROBE_TOPIC,
       [DlqHeaders.groupId]: groupId,
     });
-    expect(await effectsOf(dataSource, schema)).toEqual([expect.objectContaining({ probe_id: 'poison', seq: 1, applied_count: 1 })]);
+    expect(await effectsOf(dataSource, schema)).toEqual([
+      expect.objectContaining({ probe_id: 'poison', seq: 1, applied_count: 1 }),
+    ]);
   });
 
   it('loses and duplicates nothing when the consumer is SIGKILLed between its effect commit and its offset commit', async () => {
@@ -155,23 +195,32 @@ describe('outbox → Kafka → inbox', () => {
 
     const effects = await effectsOf(dataSource, schema);
     expect(effects.filter((row) => row.applied_count !== 1)).toEqual([]);
-    expect(await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".inbox_event WHERE consumer_group = $1`, [groupId])).toEqual([{ n: total }]);
+    expect(
+      await dataSource.query(
+        `SELECT count(*)::int AS n FROM "${schema}".inbox_event WHERE consumer_group = $1`,
+        [groupId],
+      ),
+    ).toEqual([{ n: total }]);
   }, 180_000);
 
   function startConsumer(groupId: string, extra: Record<string, string>) {
-    const child = spawn(process.execPath, ['tools/run-ts.mjs', 'libs/platform/src/outbox/fixtures/inbox-consumer.fixture.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        PROBE_SCHEMA: schema,
-        PROBE_GROUP: groupId,
-        TOPIC_PREFIX: topicPrefix,
-        DATABASE_URL: infra.databaseUrl,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-        ...extra,
+    const child = spawn(
+      process.execPath,
+      ['tools/run-ts.mjs', 'libs/platform/src/outbox/fixtures/inbox-consumer.fixture.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          PROBE_SCHEMA: schema,
+          PROBE_GROUP: groupId,
+          TOPIC_PREFIX: topicPrefix,
+          DATABASE_URL: infra.databaseUrl,
+          KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+          ...extra,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     children.push(child);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -7,7 +7,14 @@ import type { IncomingMessage } from '../messaging/event-bus';
 import { InProcessEventBus } from '../messaging/in-process-event-bus';
 import { silentLogger } from '../messaging/platform-logger';
 import { EventHeaders, eventIdOf } from './event-headers';
-import { PROBE_TOPIC, applyProbe, decodeProbe, effectsOf, probeDataSource, probeEvent } from './fixtures/probe';
+import {
+  PROBE_TOPIC,
+  applyProbe,
+  decodeProbe,
+  effectsOf,
+  probeDataSource,
+  probeEvent,
+} from './fixtures/probe';
 import { Inbox } from './inbox';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -27,7 +34,12 @@ describe(OutboxRelay.name, () => {
     return created;
   };
   const addProbes = (probeId: string, seqs: number[]): Promise<void> =>
-    dataSource.transaction((manager) => outbox.add(manager, seqs.map((seq) => probeEvent({ probeId, seq }))));
+    dataSource.transaction((manager) =>
+      outbox.add(
+        manager,
+        seqs.map((seq) => probeEvent({ probeId, seq })),
+      ),
+    );
 
   beforeAll(async () => {
     dataSource = probeDataSource(databaseUrl, schema);
@@ -39,7 +51,9 @@ describe(OutboxRelay.name, () => {
     registry = new Registry();
     bus = new InProcessEventBus({ logger: silentLogger, registry });
     relays = [];
-    await dataSource.query(`TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`);
+    await dataSource.query(
+      `TRUNCATE "${schema}".outbox_event, "${schema}".inbox_event, "${schema}".probe_effect`,
+    );
   });
 
   afterEach(async () => {
@@ -61,7 +75,11 @@ describe(OutboxRelay.name, () => {
       handler: async (message) => {
         const eventId = eventIdOf(message);
         const probe = decodeProbe(message);
-        results.push(await inbox.process('probe.effect', eventId, (manager) => applyProbe(manager, schema, eventId, probe)));
+        results.push(
+          await inbox.process('probe.effect', eventId, (manager) =>
+            applyProbe(manager, schema, eventId, probe),
+          ),
+        );
       },
     });
     // only a notification can wake the relay in time: the poll fallback is a minute away
@@ -81,13 +99,23 @@ describe(OutboxRelay.name, () => {
     await expectEventually(() => expect(results.filter((result) => result === 'duplicate')).toHaveLength(5));
 
     const effects = await effectsOf(dataSource, schema);
-    expect(effects.map((row) => [row.probe_id, row.seq, row.applied_count])).toEqual([1, 2, 3, 4, 5].map((seq) => ['committed', seq, 1]));
-    expect(await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_event WHERE topic = $1`, [PROBE_TOPIC])).toEqual([{ n: 5 }]);
+    expect(effects.map((row) => [row.probe_id, row.seq, row.applied_count])).toEqual(
+      [1, 2, 3, 4, 5].map((seq) => ['committed', seq, 1]),
+    );
+    expect(
+      await dataSource.query(`SELECT count(*)::int AS n FROM "${schema}".outbox_event WHERE topic = $1`, [
+        PROBE_TOPIC,
+      ]),
+    ).toEqual([{ n: 5 }]);
   });
 
   it('publishes the envelope headers and payload written by the outbox', async () => {
     const seen: IncomingMessage[] = [];
-    await bus.subscribe({ groupId: 'probe.headers', topics: [PROBE_TOPIC], handler: async (message) => void seen.push(message) });
+    await bus.subscribe({
+      groupId: 'probe.headers',
+      topics: [PROBE_TOPIC],
+      handler: async (message) => void seen.push(message),
+    });
     const event = probeEvent({ probeId: 'p', seq: 7 });
     await dataSource.transaction((manager) => outbox.add(manager, [event]));
 
@@ -107,11 +135,19 @@ describe(OutboxRelay.name, () => {
 
   it('publishes each row exactly once and in order when two relays drain at the same time', async () => {
     const seqs = Array.from({ length: 400 }, (_, index) => index);
-    for (let start = 0; start < seqs.length; start += 40) await addProbes('shared-key', seqs.slice(start, start + 40));
+    for (let start = 0; start < seqs.length; start += 40)
+      await addProbes('shared-key', seqs.slice(start, start + 40));
     const seen: number[] = [];
-    await bus.subscribe({ groupId: 'probe.order', topics: [PROBE_TOPIC], handler: async (message) => void seen.push(decodeProbe(message).seq) });
+    await bus.subscribe({
+      groupId: 'probe.order',
+      topics: [PROBE_TOPIC],
+      handler: async (message) => void seen.push(decodeProbe(message).seq),
+    });
 
-    const counts = await Promise.all([relay({ batchSize: 25 }).drainOnce(), relay({ batchSize: 25 }).drainOnce()]);
+    const counts = await Promise.all([
+      relay({ batchSize: 25 }).drainOnce(),
+      relay({ batchSize: 25 }).drainOnce(),
+    ]);
     const rest = await relay({ batchSize: 25 }).drainOnce();
 
     expect(counts[0] + counts[1] + rest).toBe(400);
@@ -138,10 +174,14 @@ describe(OutboxRelay.name, () => {
 
     expect(await sut.cleanup()).toBe(2);
 
-    expect(await dataSource.query(`SELECT message_key FROM "${schema}".outbox_event`)).toEqual([{ message_key: 'pending' }]);
+    expect(await dataSource.query(`SELECT message_key FROM "${schema}".outbox_event`)).toEqual([
+      { message_key: 'pending' },
+    ]);
   });
 
   it('refuses to write outside a transaction', async () => {
-    await expect(outbox.add(dataSource.manager, [probeEvent({ probeId: 'p', seq: 1 })])).rejects.toThrow('caller transaction');
+    await expect(outbox.add(dataSource.manager, [probeEvent({ probeId: 'p', seq: 1 })])).rejects.toThrow(
+      'caller transaction',
+    );
   });
 });

@@ -63,7 +63,9 @@ export class OutboxRelay {
     this.logger = options.logger ?? stderrLogger;
     const registry = options.registry ?? new Registry();
     this.backlog = gaugeOn(registry, 'renkei_outbox_backlog', 'Outbox rows not yet published.', ['schema']);
-    this.published = counterOn(registry, 'renkei_outbox_published_total', 'Outbox rows published.', ['schema']);
+    this.published = counterOn(registry, 'renkei_outbox_published_total', 'Outbox rows published.', [
+      'schema',
+    ]);
     this.lag = histogramOn(
       registry,
       'renkei_outbox_relay_lag_seconds',
@@ -125,11 +127,15 @@ export class OutboxRelay {
         if (Date.now() - this.lastCleanup >= this.cleanupIntervalMs) {
           this.lastCleanup = Date.now();
           const deleted = await this.cleanup();
-          if (deleted > 0) this.logger.info({ schema: this.options.schema, deleted }, 'Old published outbox rows deleted.');
+          if (deleted > 0)
+            this.logger.info({ schema: this.options.schema, deleted }, 'Old published outbox rows deleted.');
         }
         if (!this.listener) await this.listen();
       } catch (error) {
-        this.logger.warn({ schema: this.options.schema, err: String(error) }, 'Outbox relay pass failed; will retry.');
+        this.logger.warn(
+          { schema: this.options.schema, err: String(error) },
+          'Outbox relay pass failed; will retry.',
+        );
       }
       if (published === 0 && this.running) await this.idle();
     }
@@ -209,14 +215,20 @@ export class OutboxRelay {
       const client = await pool.connect();
       client.on('notification', () => this.wake?.());
       client.on('error', (error: Error) => {
-        this.logger.warn({ schema: this.options.schema, err: String(error) }, 'Outbox LISTEN connection lost; polling until it is back.');
+        this.logger.warn(
+          { schema: this.options.schema, err: String(error) },
+          'Outbox LISTEN connection lost; polling until it is back.',
+        );
         if (this.listener === client) this.listener = undefined;
         client.release(error);
       });
       await client.query(`LISTEN "${outboxChannelOf(this.options.schema)}"`);
       this.listener = client;
     } catch (error) {
-      this.logger.warn({ schema: this.options.schema, err: String(error) }, 'Outbox LISTEN failed; polling only.');
+      this.logger.warn(
+        { schema: this.options.schema, err: String(error) },
+        'Outbox LISTEN failed; polling only.',
+      );
     }
   }
 

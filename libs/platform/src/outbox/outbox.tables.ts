@@ -19,7 +19,9 @@ export async function createOutboxTables(queryRunner: QueryRunner, schema: strin
       CONSTRAINT "outbox_event_event_id_key" UNIQUE ("event_id")
     )`);
   // the relay reads unpublished rows in id order; cleanup reads published rows by age
-  await queryRunner.query(`CREATE INDEX "outbox_event_unpublished_idx" ON ${s}."outbox_event" ("id") WHERE "published_at" IS NULL`);
+  await queryRunner.query(
+    `CREATE INDEX "outbox_event_unpublished_idx" ON ${s}."outbox_event" ("id") WHERE "published_at" IS NULL`,
+  );
   await queryRunner.query(
     `CREATE INDEX "outbox_event_published_at_idx" ON ${s}."outbox_event" ("published_at") WHERE "published_at" IS NOT NULL`,
   );

@@ -38,17 +38,28 @@ export class Outbox {
   async add(manager: EntityManager, events: readonly OutboxEventInput[]): Promise<void> {
     if (events.length === 0) return;
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('Outbox.add needs the caller transaction: call it with the EntityManager of dataSource.transaction()');
+      throw new Error(
+        'Outbox.add needs the caller transaction: call it with the EntityManager of dataSource.transaction()',
+      );
     }
     for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
       const chunk = events.slice(start, start + ROWS_PER_INSERT);
       const params: unknown[] = [];
       const rows = chunk.map((event) => {
         const at = params.length;
-        params.push(event.eventId, event.topic, event.key, Buffer.from(event.value.buffer, event.value.byteOffset, event.value.byteLength), headersOf(event));
+        params.push(
+          event.eventId,
+          event.topic,
+          event.key,
+          Buffer.from(event.value.buffer, event.value.byteOffset, event.value.byteLength),
+          headersOf(event),
+        );
         return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::jsonb)`;
       });
-      await manager.query(`INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload", "headers") VALUES ${rows.join(', ')}`, params);
+      await manager.query(
+        `INSERT INTO ${this.table} ("event_id", "topic", "message_key", "payload", "headers") VALUES ${rows.join(', ')}`,
+        params,
+      );
     }
     await manager.query('SELECT pg_notify($1, $2)', [this.channel, '']);
   }

@@ -8,7 +8,11 @@ export interface MigrationReport {
   readonly applied: readonly string[];
 }
 
-async function withDataSource<T>(url: string, definition: ServiceDefinition, work: (ds: ReturnType<typeof createServiceDataSource>) => Promise<T>): Promise<T> {
+async function withDataSource<T>(
+  url: string,
+  definition: ServiceDefinition,
+  work: (ds: ReturnType<typeof createServiceDataSource>) => Promise<T>,
+): Promise<T> {
   const dataSource = createServiceDataSource({
     url,
     schema: definition.schema,
@@ -25,7 +29,10 @@ async function withDataSource<T>(url: string, definition: ServiceDefinition, wor
   }
 }
 
-export async function migrateServices(url: string, definitions: readonly ServiceDefinition[]): Promise<MigrationReport[]> {
+export async function migrateServices(
+  url: string,
+  definitions: readonly ServiceDefinition[],
+): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = [];
   for (const definition of definitions) {
     const applied = await withDataSource(url, definition, (dataSource) => runMigrations(dataSource));

@@ -23,7 +23,9 @@ import type { ServiceDefinition } from './service-definition';
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
 
-class ServiceRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class ServiceRuntimeLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger: Logger;
 
   constructor(
@@ -93,7 +95,13 @@ export class ServiceRuntimeModule {
         {
           provide: OutboxRelay,
           inject: [DataSource, EventBus, PlatformConfig, MetricsRegistry, PINO_LOGGER],
-          useFactory: (dataSource: DataSource, bus: EventBus, config: PlatformConfig, metrics: MetricsRegistry, logger: PinoLogger) =>
+          useFactory: (
+            dataSource: DataSource,
+            bus: EventBus,
+            config: PlatformConfig,
+            metrics: MetricsRegistry,
+            logger: PinoLogger,
+          ) =>
             new OutboxRelay({
               dataSource,
               bus,
