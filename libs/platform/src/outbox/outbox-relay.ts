@@ -52,6 +52,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private listener?: PoolClient;
+  private readonly released = new WeakSet<PoolClient>();
   private lastCleanup = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -220,7 +221,7 @@ export class OutboxRelay {
           'Outbox LISTEN connection lost; polling until it is back.',
         );
         if (this.listener === client) this.listener = undefined;
-        client.release(error);
+        this.releaseOnce(client, error);
       });
       await client.query(`LISTEN "${outboxChannelOf(this.options.schema)}"`);
       this.listener = client;
@@ -238,9 +239,16 @@ export class OutboxRelay {
     if (!client) return;
     try {
       await client.query(`UNLISTEN "${outboxChannelOf(this.options.schema)}"`);
-      client.release();
+      this.releaseOnce(client);
     } catch (error) {
-      client.release(error as Error);
+      this.releaseOnce(client, error as Error);
     }
+  }
+
+  // a dying connection can both emit 'error' and fail the UNLISTEN; pg-pool throws on a second release
+  private releaseOnce(client: PoolClient, error?: Error): void {
+    if (this.released.has(client)) return;
+    this.released.add(client);
+    client.release(error);
   }
 }
