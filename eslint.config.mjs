@@ -33,7 +33,10 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' },
+            {
+              group: ['@renkei/*/*', '!@renkei/platform/testing'],
+              message: 'import a lib through its root alias @renkei/<lib>',
+            },
           ],
         },
       ],
@@ -143,9 +146,18 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@renkei/testing', message: '@renkei/testing is for tests only' }],
+          paths: [
+            { name: '@renkei/testing', message: '@renkei/testing is for tests only' },
+            {
+              name: '@renkei/platform/testing',
+              message: '@renkei/platform/testing is for tests and benches only',
+            },
+          ],
           patterns: [
-            { group: ['@renkei/*/*'], message: 'import a lib through its root alias @renkei/<lib>' },
+            {
+              group: ['@renkei/*/*', '!@renkei/platform/testing'],
+              message: 'import a lib through its root alias @renkei/<lib>',
+            },
           ],
         },
       ],

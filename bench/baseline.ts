@@ -1,26 +1,11 @@
 // Benchmark entry point:  node tools/run-ts.mjs bench/baseline.ts   (start the infrastructure first: deploy/local/infra up)
-// Runs the raw infrastructure benchmarks and, when bench/outbox-pipeline.ts exists, the outbox pipeline ones,
+// Runs the raw infrastructure benchmarks and the outbox pipeline ones,
 // and prints all figures of this one run with the machine they ran on.
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { readInfraEnv, type InfraEnv } from '@renkei/testing';
-import { printResults, type BenchResult } from './lib/report';
+import { readInfraEnv } from '@renkei/testing';
+import { printResults } from './lib/report';
+import { runOutboxBenchmarks } from './outbox-pipeline';
 import { runRawInfraBenchmarks } from './raw-infra';
-
-type OutboxModule = { runOutboxBenchmarks?: (env: InfraEnv) => Promise<BenchResult[]> };
-
-function loadOutboxBenchmarks(): OutboxModule['runOutboxBenchmarks'] {
-  const modulePath = path.join(__dirname, 'outbox-pipeline');
-  if (!existsSync(`${modulePath}.ts`) && !existsSync(`${modulePath}.js`)) return undefined;
-  try {
-    // Dynamic on purpose: another module, absent in early checkouts.
-    return (require(modulePath) as OutboxModule).runOutboxBenchmarks;
-  } catch (error) {
-    console.error('bench/outbox-pipeline could not be loaded; skipped:', error);
-    return undefined;
-  }
-}
 
 async function main(): Promise<void> {
   const env = readInfraEnv();
@@ -38,9 +23,7 @@ async function main(): Promise<void> {
   );
 
   const results = await runRawInfraBenchmarks(env);
-  const runOutboxBenchmarks = loadOutboxBenchmarks();
-  if (runOutboxBenchmarks) results.push(...(await runOutboxBenchmarks(env)));
-  else console.log('# bench/outbox-pipeline.ts not present: outbox benchmarks skipped');
+  results.push(...(await runOutboxBenchmarks(env)));
 
   printResults(results, { machine });
 }

@@ -4,23 +4,27 @@
 //     occurred-at to its effect's commit, saturated (all written at once) and paced.
 // Producer, relay and consumer share this one process (and the machine's cores with PostgreSQL and Kafka).
 import { randomUUID } from 'node:crypto';
-import type { InfraEnv } from '@renkei/testing';
-import { runMigrations } from '../libs/platform/src/database/service-data-source';
-import { createTestTopics, deleteTestTopics } from '../libs/platform/src/messaging/fixtures/kafka-topics';
-import { KafkaEventBus } from '../libs/platform/src/messaging/kafka-event-bus';
-import { silentLogger } from '../libs/platform/src/messaging/platform-logger';
-import { EventHeaders, eventIdOf } from '../libs/platform/src/outbox/event-headers';
 import {
-  PROBE_TOPIC,
+  EventHeaders,
+  eventIdOf,
+  Inbox,
+  KafkaEventBus,
+  Outbox,
+  OutboxRelay,
+  runMigrations,
+  silentLogger,
+} from '@renkei/platform';
+import {
   applyProbe,
+  createTestTopics,
   decodeProbe,
+  deleteTestTopics,
+  PROBE_TOPIC,
   probeDataSource,
   probeEvent,
-} from '../libs/platform/src/outbox/fixtures/probe';
-import { Inbox } from '../libs/platform/src/outbox/inbox';
-import { Outbox } from '../libs/platform/src/outbox/outbox';
-import { OutboxRelay } from '../libs/platform/src/outbox/outbox-relay';
-import { percentile, round, type BenchResult } from './lib/report';
+} from '@renkei/platform/testing';
+import { readInfraEnv, type InfraEnv } from '@renkei/testing';
+import { formatResults, percentile, round, type BenchResult } from './lib/report';
 
 const SINGLE_TXNS = 4000;
 const CLIENTS = 8;
@@ -183,9 +187,11 @@ async function pipeline(
 }
 
 if (require.main === module) {
-  void (async () => {
-    const { readInfraEnv } = await import('@renkei/testing');
-    const { formatResults } = await import('./lib/report');
-    console.log(formatResults(await runOutboxBenchmarks(readInfraEnv())));
-  })();
+  runOutboxBenchmarks(readInfraEnv()).then(
+    (results) => console.log(formatResults(results)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
 import { describeEventBusContract } from './event-bus.contract';
 import { PermanentMessageError } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
-import { createTestTopics, deleteTestTopics } from './fixtures/kafka-topics';
+import { createTestTopics, deleteTestTopics, withKafkaAdmin } from './fixtures/kafka-topics';
 import { silentLogger } from './platform-logger';
 
 const topic = Topics.platformProbeRecorded.name;
@@ -113,9 +113,10 @@ describe(KafkaEventBus.name, () => {
   });
 
   it('commits nothing when the DLQ write fails, so the message comes back', async () => {
-    await deleteTestTopics(kafkaBrokers, `${topicPrefix}${topic}.dlq`);
+    const dlq = `${topicPrefix}${topic}.dlq`;
+    await deleteTestTopics(kafkaBrokers, dlq);
     const seen: number[] = [];
-    await sut.subscribe({
+    const subscription = await sut.subscribe({
       groupId: 'it.dlq-down',
       topics: [topic],
       handler: async (message) => {
@@ -126,5 +127,21 @@ describe(KafkaEventBus.name, () => {
 
     await sut.publish([{ topic, key: 'k', value: encode('poison') }]);
     await expectEventually(() => expect(seen.length).toBeGreaterThanOrEqual(2), { timeoutMs: 90_000 });
+
+    // once the DLQ is back the message lands there and the consumer moves on (nothing left retrying)
+    await withKafkaAdmin(kafkaBrokers, (admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: dlq, numPartitions: 3, replicationFactor: 1 }],
+      }),
+    );
+    const dead: string[] = [];
+    const dlqReader = await sut.subscribe({
+      groupId: 'it.dlq-down.reader',
+      topics: [`${topic}.dlq`],
+      handler: async (message) => void dead.push(message.value.toString()),
+    });
+    await expectEventually(() => expect(dead).toEqual(['poison']), { timeoutMs: 90_000 });
+    await Promise.all([subscription.stop(), dlqReader.stop()]);
   }, 120_000);
 });

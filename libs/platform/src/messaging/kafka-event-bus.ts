@@ -53,6 +53,8 @@ export interface KafkaEventBusOptions {
   readonly checkTimeoutMs?: number;
   /** consumer session timeout (default 30 s) */
   readonly sessionTimeoutMs?: number;
+  /** longest an idle fetch waits on the broker (default 1000 ms); bounds stop() and rebalance latency */
+  readonly fetchMaxWaitMs?: number;
   /** subscribe() waits this long for the first group join (default 30 s) */
   readonly joinTimeoutMs?: number;
 }
@@ -119,6 +121,8 @@ export class KafkaEventBus extends EventBus {
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
+      // a fetch returns as soon as data arrives; this bounds how long an idle fetch holds up stop() and rebalances
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 1000,
     });
     const subscription = new KafkaSubscription(
       this,
