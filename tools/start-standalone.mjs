@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(path.join(root, 'node_modules', '@swc-node', 'register'))) {
   console.error(
-    '依存パッケージが見つかりません。先に `npm ci` を実行してください。 (dependencies missing: run `npm ci` first)',
+    '依存パッケージが見つかりません。先に `npm install` を実行してください。 (dependencies missing: run `npm install` first)',
   );
   process.exit(1);
 }

