@@ -1,25 +1,11 @@
 // Every service boots as its own process in cluster mode against the real PostgreSQL, Kafka and MinIO from
 // deploy/local, reports ready, serves metrics on its own port, and stops cleanly on SIGTERM.
-import { billingDefinition } from '@renkei/billing';
-import { certificateDefinition } from '@renkei/certificate';
-import { deliveryDefinition } from '@renkei/delivery';
-import { intakeDefinition } from '@renkei/intake';
-import { migrateServices, ServiceDefinition } from '@renkei/platform';
-import { registryDefinition } from '@renkei/registry';
-import { storageDefinition } from '@renkei/storage';
+import { platformServices } from '@renkei/standalone';
+import { migrateServices } from '@renkei/platform';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort, probe, repoRoot, RunningProcess, startProcess, waitForReady } from './support/process';
-
-const services: readonly ServiceDefinition[] = [
-  registryDefinition,
-  certificateDefinition,
-  intakeDefinition,
-  storageDefinition,
-  deliveryDefinition,
-  billingDefinition,
-];
 
 const infra = readInfraEnv();
 const databaseName = uniqueName('e2e_cluster').replace(/-/g, '_');
@@ -66,7 +52,7 @@ describe('cluster mode', () => {
 
   beforeAll(async () => {
     await admin((client) => client.query(`create database ${databaseName}`));
-    await migrateServices(databaseUrl(databaseName), services);
+    await migrateServices(databaseUrl(databaseName), platformServices);
   });
 
   afterEach(async () => {
@@ -79,7 +65,7 @@ describe('cluster mode', () => {
 
   it('boots all six services at once, each ready on PostgreSQL, Kafka and MinIO with metrics on its own port', async () => {
     const booted = await Promise.all(
-      services.map(async (definition) => {
+      platformServices.map(async (definition) => {
         const port = await freePort();
         const metricsPort = await freePort();
         const proc = startProcess(entryOf(definition.name), {
@@ -107,7 +93,7 @@ describe('cluster mode', () => {
     }
 
     const exits = await Promise.all(running.splice(0).map((proc) => proc.stop()));
-    expect(exits).toEqual(services.map(() => 0));
+    expect(exits).toEqual(platformServices.map(() => 0));
   });
 
   it('answers an unknown route with a JSON error carrying a stable code and the correlation id', async () => {

@@ -1,41 +1,23 @@
 // `npm run migrate [-- <service...>] [--revert]`: applies (or reverts the last of) each service's migrations
 // in its own schema of DATABASE_URL. With no service named, all six.
-import { billingDefinition } from '@renkei/billing';
-import { certificateDefinition } from '@renkei/certificate';
-import { deliveryDefinition } from '@renkei/delivery';
-import { intakeDefinition } from '@renkei/intake';
-import {
-  ConfigError,
-  env,
-  migrateServices,
-  parseEnv,
-  revertServiceMigration,
-  ServiceDefinition,
-} from '@renkei/platform';
-import { registryDefinition } from '@renkei/registry';
-import { storageDefinition } from '@renkei/storage';
-
-const all: readonly ServiceDefinition[] = [
-  registryDefinition,
-  certificateDefinition,
-  intakeDefinition,
-  storageDefinition,
-  deliveryDefinition,
-  billingDefinition,
-];
+import { platformServices } from '@renkei/standalone';
+import { ConfigError, env, migrateServices, parseEnv, revertServiceMigration } from '@renkei/platform';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const revert = args.includes('--revert');
   const names = args.filter((arg) => !arg.startsWith('--'));
-  const unknown = names.filter((name) => !all.some((definition) => definition.name === name));
+  const unknown = names.filter((name) => !platformServices.some((definition) => definition.name === name));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown service(s): ${unknown.join(', ')}; known: ${all.map((d) => d.name).join(', ')}\n`,
+      `unknown service(s): ${unknown.join(', ')}; known: ${platformServices.map((d) => d.name).join(', ')}\n`,
     );
     process.exit(2);
   }
-  const selected = names.length === 0 ? all : all.filter((definition) => names.includes(definition.name));
+  const selected =
+    names.length === 0
+      ? platformServices
+      : platformServices.filter((definition) => names.includes(definition.name));
   const { DATABASE_URL } = parseEnv({
     DATABASE_URL: env.url({
       description: 'PostgreSQL URL',

@@ -1,28 +1,14 @@
 // Migration drift, as `typeorm migration:generate --check` does it: on a fresh schema, every service's
 // migrations applied leave nothing for the schema builder to change; and every migration's `down` reverts it.
-import { billingDefinition } from '@renkei/billing';
-import { certificateDefinition } from '@renkei/certificate';
-import { deliveryDefinition } from '@renkei/delivery';
-import { intakeDefinition } from '@renkei/intake';
+import { platformServices } from '@renkei/standalone';
 import {
   createServiceDataSource,
   revertLastMigration,
   runMigrations,
   ServiceDefinition,
 } from '@renkei/platform';
-import { registryDefinition } from '@renkei/registry';
-import { storageDefinition } from '@renkei/storage';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
 import { DataSource } from 'typeorm';
-
-const services: readonly ServiceDefinition[] = [
-  registryDefinition,
-  certificateDefinition,
-  intakeDefinition,
-  storageDefinition,
-  deliveryDefinition,
-  billingDefinition,
-];
 
 describe('service migrations', () => {
   const infra = readInfraEnv();
@@ -49,7 +35,7 @@ describe('service migrations', () => {
     return dataSource;
   }
 
-  it.each(services.map((definition) => [definition.name, definition] as const))(
+  it.each(platformServices.map((definition) => [definition.name, definition] as const))(
     '%s: migrations match the entities and revert cleanly',
     async (_name, definition) => {
       const dataSource = await freshDataSource(definition);

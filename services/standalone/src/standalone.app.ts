@@ -40,7 +40,8 @@ export const standaloneEnvSchema = {
   }),
 };
 
-export const hostedServices: readonly ServiceDefinition[] = [
+/** The six services of the platform, in one place: standalone hosts them, `npm run migrate` migrates them. */
+export const platformServices: readonly ServiceDefinition[] = [
   registryDefinition,
   certificateDefinition,
   intakeDefinition,
@@ -81,7 +82,7 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
         })
       : logger;
     // standalone is its own operator: it applies its migrations before serving, as `npm run migrate` would
-    await migrateServices(config.db.url ?? '', hostedServices);
+    await migrateServices(config.db.url ?? '', platformServices);
     const running = await startApp(standaloneApp, { config, logger: appLogger });
     running.logger.info(
       { dataDir: config.dataDir, embeddedDatabase: embedded !== undefined },
