@@ -21,6 +21,7 @@ export function createEventBus(config: PlatformConfig, logger: Logger, metrics: 
       });
     case 'inprocess':
       return new InProcessEventBus({
+        acknowledge: 'handled', // the relay marks a row published only once its consumers' effects are durable
         registry: metrics.registry,
         logger: logger.child({ component: 'event-bus' }),
       });

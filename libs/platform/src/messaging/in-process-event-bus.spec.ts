@@ -10,7 +10,8 @@ describeEventBusContract(InProcessEventBus.name, {
   durableOffsets: false,
   createContext: async () => ({
     topic: Topics.platformProbeRecorded.name,
-    openBus: async () => new InProcessEventBus({ logger: silentLogger }),
+    // the contract's publish means "accepted", as with Kafka; acknowledge: 'handled' is tested below
+    openBus: async () => new InProcessEventBus({ logger: silentLogger, acknowledge: 'enqueued' }),
     dispose: async () => undefined,
   }),
 });
@@ -19,8 +20,8 @@ describe(InProcessEventBus.name, () => {
   const topic = Topics.platformProbeRecorded.name;
   const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
 
-  it('resolves publish before any handler runs', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+  it('resolves publish before any handler runs with acknowledge: enqueued', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger, acknowledge: 'enqueued' });
     const seen: string[] = [];
     await sut.subscribe({
       groupId: 'g.one',
@@ -90,7 +91,7 @@ describe(InProcessEventBus.name, () => {
   });
 
   it('hands a stopped member’s message to the remaining member', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger, partitions: 1 });
+    const sut = new InProcessEventBus({ logger: silentLogger, partitions: 1, acknowledge: 'enqueued' });
     const seenBySecond: string[] = [];
     const first = await sut.subscribe({
       groupId: 'g.handover',
@@ -126,5 +127,105 @@ describe(InProcessEventBus.name, () => {
 
     expect(partitions).toEqual(new Set([0, 1, 2, 3]));
     expect(partitionOf('office-7', 4)).toBe(partitionOf('office-7', 4));
+  });
+});
+
+describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
+  const topic = Topics.platformProbeRecorded.name;
+  const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
+
+  function gate(): { opened: Promise<void>; open: () => void } {
+    let open = () => undefined as void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { opened, open };
+  }
+
+  it('resolves publish only once every consuming group has handled the message', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger });
+    const slow = gate();
+    const handled: string[] = [];
+    await sut.subscribe({
+      groupId: 'g.fast',
+      topics: [topic],
+      handler: async () => void handled.push('fast'),
+    });
+    await sut.subscribe({
+      groupId: 'g.slow',
+      topics: [topic],
+      handler: async () => {
+        await slow.opened;
+        handled.push('slow');
+      },
+    });
+    let published = false;
+
+    const publishing = sut.publish([{ topic, key: 'k', value: encode('x') }]).then(() => (published = true));
+    await expectEventually(() => expect(handled).toEqual(['fast']));
+
+    expect(published).toBe(false);
+    slow.open();
+    await publishing;
+    expect(handled).toEqual(['fast', 'slow']);
+    await sut.close();
+  });
+
+  it('counts a message sent to the DLQ as handled', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger });
+    await sut.subscribe({
+      groupId: 'g.poison',
+      topics: [topic],
+      handler: async () => {
+        throw new PermanentMessageError('undecodable');
+      },
+    });
+
+    await expect(sut.publish([{ topic, key: 'k', value: encode('x') }])).resolves.toBeUndefined();
+    await sut.close();
+  });
+
+  it('resolves at once when no group consumes the topic, keeping the message for a later group', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger });
+
+    await sut.publish([{ topic, key: 'k', value: encode('early') }]);
+    const seen: string[] = [];
+    await sut.subscribe({
+      groupId: 'g.late',
+      topics: [topic],
+      handler: async (m) => void seen.push(m.value.toString()),
+    });
+
+    await expectEventually(() => expect(seen).toEqual(['early']));
+    await sut.close();
+  });
+
+  it('rejects publish when the consuming group stops before handling, so the outbox keeps the row', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger });
+    const subscription = await sut.subscribe({
+      groupId: 'g.stopping',
+      topics: [topic],
+      retry: { maxAttempts: 5, initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+      handler: async () => {
+        throw new Error('database unavailable');
+      },
+    });
+
+    const publishing = sut.publish([{ topic, key: 'k', value: encode('x') }]);
+    await subscription.stop();
+
+    await expect(publishing).rejects.toMatchObject({ code: 'EVENT_NOT_HANDLED' });
+    await sut.close();
+  });
+
+  it('rejects waiting publishers when the bus closes', async () => {
+    const sut = new InProcessEventBus({ logger: silentLogger });
+    const never = gate();
+    await sut.subscribe({ groupId: 'g.stuck', topics: [topic], handler: () => never.opened });
+
+    const publishing = sut.publish([{ topic, key: 'k', value: encode('x') }]);
+    const closing = sut.close();
+
+    await expect(publishing).rejects.toMatchObject({ code: 'EVENT_NOT_HANDLED' });
+    never.open();
+    await closing;
   });
 });

@@ -37,6 +37,25 @@ export interface InProcessEventBusOptions {
   readonly logger?: PlatformLogger;
   /** defaults for every subscription; a subscription's own `retry` wins */
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * When `publish` resolves. `handled` (what standalone runs): once every group consuming the topic at
+   * publish time is past the message (handled, or written to its DLQ), so an outbox relay marks a row
+   * published only after its effects are durable, and a crash before that republishes it on restart (the
+   * consumers' inboxes absorb the repeat). `enqueued`: at once, handlers run afterwards. Default `handled`.
+   */
+  readonly acknowledge?: 'handled' | 'enqueued';
+}
+
+export class InProcessPublishError extends Error {
+  readonly code = 'EVENT_NOT_HANDLED';
+}
+
+interface Acknowledgement {
+  readonly offset: number;
+  /** groups consuming the topic when the message was published: each must get past it */
+  readonly groups: ReadonlySet<Group>;
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 interface StoredMessage {
@@ -117,6 +136,9 @@ export class InProcessEventBus extends EventBus {
   private readonly retry: Partial<RetryPolicy> | undefined;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
+  private readonly acknowledge: 'handled' | 'enqueued';
+  /** publishers waiting for their messages to be handled, per topic and partition lane */
+  private readonly pending = new Map<string, Acknowledgement[]>();
   private closed = false;
 
   constructor(options: InProcessEventBusOptions = {}) {
@@ -126,15 +148,23 @@ export class InProcessEventBus extends EventBus {
     this.metrics = new MessagingMetrics(options.registry ?? new Registry());
     this.logger = options.logger ?? stderrLogger;
     this.retry = options.retry;
+    this.acknowledge = options.acknowledge ?? 'handled';
     resolveRetryPolicy(this.retry);
   }
 
-  /** resolves once the messages are enqueued; handlers run afterwards */
+  /** see `acknowledge`: resolves once handled by the consuming groups, or once enqueued */
   override async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('InProcessEventBus is closed');
+    const waits: Promise<void>[] = [];
     for (const message of messages) {
-      this.append(message.topic, message.key, Buffer.from(message.value), { ...message.headers });
+      const consuming =
+        this.acknowledge === 'handled' ? this.consumingGroups(message.topic) : new Set<Group>();
+      const { partition, offset } = this.append(message.topic, message.key, Buffer.from(message.value), {
+        ...message.headers,
+      });
+      if (consuming.size > 0) waits.push(this.awaitHandled(message.topic, partition, offset, consuming));
     }
+    await Promise.all(waits);
   }
 
   override async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
@@ -162,16 +192,26 @@ export class InProcessEventBus extends EventBus {
 
   override async close(): Promise<void> {
     this.closed = true;
+    for (const waiters of this.pending.values()) {
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(new InProcessPublishError('the event bus closed before the message was handled'));
+      }
+    }
     const stops = [...this.groups.values()].flatMap((group) =>
       group.members.map((member) => this.stopMember(group, member)),
     );
     await Promise.all(stops);
   }
 
-  private append(topic: string, key: string | null, value: Buffer, headers: MessageHeaders): void {
+  private append(
+    topic: string,
+    key: string | null,
+    value: Buffer,
+    headers: MessageHeaders,
+  ): { partition: number; offset: number } {
     const logs = this.logsOf(topic);
     const partition = key === null ? 0 : partitionOf(key, logs.length);
-    logs[partition].append({ key, value, headers });
+    const offset = logs[partition].append({ key, value, headers });
     this.metrics.published.inc({ topic });
     let read = false;
     for (const group of this.groups.values()) {
@@ -182,6 +222,46 @@ export class InProcessEventBus extends EventBus {
     }
     if (!read) this.trimUnread(topic, partition);
     if (topic.endsWith('.dlq')) this.metrics.dlqDepth.set({ topic: topic.slice(0, -4) }, this.depthOf(topic));
+    return { partition, offset };
+  }
+
+  /** groups with a member reading the topic now */
+  private consumingGroups(topic: string): Set<Group> {
+    return new Set([...this.groups.values()].filter((group) => group.eligible(topic).length > 0));
+  }
+
+  private awaitHandled(topic: string, partition: number, offset: number, groups: Set<Group>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const lane = `${topic}\u0000${partition}`;
+      const waiters = this.pending.get(lane) ?? [];
+      waiters.push({ offset, groups, resolve, reject });
+      this.pending.set(lane, waiters);
+    });
+  }
+
+  // resolves the publishers whose message every consuming group is past; rejects those whose group stopped
+  private settle(topic: string, partition: number): void {
+    const lane = `${topic}\u0000${partition}`;
+    const waiters = this.pending.get(lane);
+    if (!waiters || waiters.length === 0) return;
+    const left = waiters.filter((waiter) => {
+      let done = true;
+      for (const group of waiter.groups) {
+        const cursor = group.cursors.get(topic)?.[partition] ?? 0;
+        if (cursor > waiter.offset) continue;
+        if (group.eligible(topic).length === 0) {
+          waiter.reject(
+            new InProcessPublishError(`consumer group ${group.id} stopped before handling the message`),
+          );
+          return false;
+        }
+        done = false;
+      }
+      if (done) waiter.resolve();
+      return !done;
+    });
+    if (left.length === 0) this.pending.delete(lane);
+    else this.pending.set(lane, left);
   }
 
   private kick(group: Group, topic: string, partition: number): void {
@@ -231,6 +311,7 @@ export class InProcessEventBus extends EventBus {
       cursors[partition] = offset + 1;
       this.trimRead(topic, partition);
       this.updateLag(group, topic);
+      this.settle(topic, partition);
     }
   }
 
@@ -273,9 +354,13 @@ export class InProcessEventBus extends EventBus {
     member.abort.abort();
     await Promise.allSettled([...member.inFlight]);
     group.members.splice(group.members.indexOf(member), 1);
-    // partitions the member held pass to the remaining members
-    for (const topic of member.spec.topics)
-      this.logsOf(topic).forEach((_, partition) => this.kick(group, topic, partition));
+    // partitions the member held pass to the remaining members; with none left, waiting publishers fail
+    for (const topic of member.spec.topics) {
+      this.logsOf(topic).forEach((_, partition) => {
+        this.kick(group, topic, partition);
+        this.settle(topic, partition);
+      });
+    }
   }
 
   private groupOf(id: string): Group {

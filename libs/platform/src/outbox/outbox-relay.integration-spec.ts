@@ -109,6 +109,58 @@ describe(OutboxRelay.name, () => {
     ).toEqual([{ n: 5 }]);
   });
 
+  it('keeps a row unpublished when its consumer stops before handling it, and applies it once after a restart', async () => {
+    let attempts = 0;
+    const failing = await bus.subscribe({
+      groupId: 'probe.restart',
+      topics: [PROBE_TOPIC],
+      retry: { maxAttempts: 5, initialBackoffMs: 60_000, maxBackoffMs: 60_000 },
+      handler: async () => {
+        attempts += 1;
+        throw new Error('database unavailable');
+      },
+    });
+    const firstRelay = relay({ pollIntervalMs: 60_000 });
+    await firstRelay.start();
+    await addProbes('restart', [1]);
+    await expectEventually(() => expect(attempts).toBe(1));
+
+    // the process shuts down while the handler is still failing: the publish is refused, the row stays
+    await failing.stop();
+    await firstRelay.stop();
+    const [{ unpublished }] = await dataSource.query(
+      `SELECT count(*)::int AS "unpublished" FROM "${schema}".outbox_event WHERE published_at IS NULL`,
+    );
+    expect(unpublished).toBe(1);
+    expect(await effectsOf(dataSource, schema)).toHaveLength(0);
+
+    // the next process: a fresh bus and relay deliver it, and the effect is applied once
+    const restarted = new InProcessEventBus({ logger: silentLogger });
+    try {
+      const inbox = new Inbox(dataSource, schema);
+      await restarted.subscribe({
+        groupId: 'probe.restart',
+        topics: [PROBE_TOPIC],
+        handler: async (message) => {
+          const eventId = eventIdOf(message);
+          await inbox.process('probe.restart', eventId, (manager) =>
+            applyProbe(manager, schema, eventId, decodeProbe(message)),
+          );
+        },
+      });
+      await relay({ bus: restarted, pollIntervalMs: 60_000 }).start();
+
+      await expectEventually(async () => expect(await effectsOf(dataSource, schema)).toHaveLength(1));
+      expect((await effectsOf(dataSource, schema))[0]).toMatchObject({
+        probe_id: 'restart',
+        applied_count: 1,
+      });
+    } finally {
+      await Promise.all(relays.splice(0).map((created) => created.stop()));
+      await restarted.close();
+    }
+  });
+
   it('publishes the envelope headers and payload written by the outbox', async () => {
     const seen: IncomingMessage[] = [];
     await bus.subscribe({

@@ -11,6 +11,7 @@ import type { EventBus, MessageHeaders, OutgoingMessage } from '../messaging/eve
 import { counterOn, gaugeOn, histogramOn } from '../messaging/metric.util';
 import { stderrLogger, type PlatformLogger } from '../messaging/platform-logger';
 import { outboxChannelOf } from './outbox.tables';
+import { WakeSignal } from './wake-signal';
 
 export interface OutboxRelayOptions {
   readonly dataSource: DataSource;
@@ -50,7 +51,8 @@ export class OutboxRelay {
   private readonly lag: Histogram<'schema'>;
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  // a notification that arrives while a pass is running is remembered, never lost
+  private readonly wakeSignal = new WakeSignal();
   private listener?: PoolClient;
   private readonly released = new WeakSet<PoolClient>();
   private lastCleanup = 0;
@@ -87,7 +89,7 @@ export class OutboxRelay {
   /** Finishes the batch in progress, then stops. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wakeSignal.wake();
     await this.loop;
     this.loop = undefined;
     await this.unlisten();
@@ -143,17 +145,7 @@ export class OutboxRelay {
   }
 
   private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.pollIntervalMs);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
+    return this.wakeSignal.wait(this.pollIntervalMs);
   }
 
   // returns the number of rows published; 0 also when another relay holds the publishing lock
@@ -214,7 +206,7 @@ export class OutboxRelay {
     try {
       const pool = (this.options.dataSource.driver as unknown as { master: Pool }).master;
       const client = await pool.connect();
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => this.wakeSignal.wake());
       client.on('error', (error: Error) => {
         this.logger.warn(
           { schema: this.options.schema, err: String(error) },
