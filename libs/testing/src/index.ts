@@ -1,2 +1,3 @@
 export * from './expect-eventually';
 export * from './infra/infra-env';
+export * from './pki';

@@ -1,0 +1,118 @@
+import * as iconv from 'iconv-lite';
+import { CareplanError, CareplanErrorCode, CareplanProblem } from '../careplan.errors';
+import { CsvRecordSplitter } from './csv-record.splitter';
+import { CharProblem, charProblem, MS932, normaliseForMs932 } from './ms932-charset.util';
+
+/** one data row of a decoded file */
+export interface CsvRecord {
+  /** 1-based, blank lines not counted */
+  readonly row: number;
+  /** 1-based physical line the record starts on */
+  readonly line: number;
+  readonly fields: readonly string[];
+}
+
+export interface EncodeOptions {
+  /**
+   * free-text columns (0-based index) are wrapped in double quotes as the spec asks; an empty value is Null and
+   * stays unquoted. Any field holding `"`, `,`, CR or LF is quoted regardless.
+   */
+  readonly quoteColumn?: (columnIndex: number) => boolean;
+}
+
+const MAX_PROBLEMS = 100;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const NEEDS_QUOTES = /[",\r\n]/;
+
+const CODE_BY_PROBLEM: Record<CharProblem, CareplanErrorCode> = {
+  [CharProblem.Gaiji]: CareplanErrorCode.Ms932Gaiji,
+  [CharProblem.Control]: CareplanErrorCode.Ms932ControlCharacter,
+  [CharProblem.Unmappable]: CareplanErrorCode.Ms932UnmappableCharacter,
+  [CharProblem.InvalidBytes]: CareplanErrorCode.Ms932InvalidBytes,
+};
+
+const codePointLabel = (char: string): string =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+const scanText = (
+  text: string,
+  at: { row: number; line?: number; column: number; byteOffset?: number },
+  encoding: boolean,
+  problems: CareplanProblem[],
+): void => {
+  let char = 0;
+  for (const c of text) {
+    char++;
+    let problem = charProblem(c);
+    if (problem === null) continue;
+    // U+FFFD in text to encode is simply a character MS932 lacks
+    if (encoding && problem === CharProblem.InvalidBytes) problem = CharProblem.Unmappable;
+    if (problems.length < MAX_PROBLEMS) {
+      problems.push({
+        code: CODE_BY_PROBLEM[problem],
+        message: `${problem} character ${codePointLabel(c)}`,
+        ...at,
+        char,
+      });
+    }
+  }
+};
+
+const refuse = (action: string, problems: readonly CareplanProblem[]): never => {
+  const first = problems[0];
+  const where = (['row', 'column', 'char'] as const)
+    .filter((key) => first[key] !== undefined)
+    .map((key) => `${key} ${first[key]}`)
+    .join(' ');
+  throw new CareplanError(
+    first.code,
+    `cannot ${action}: ${problems.length} problem(s), first at ${where}`,
+    problems,
+  );
+};
+
+/** MS932 (cp932) CSV as the standard wants it: comma, CRLF, no header, free text quoted, `""` escapes. */
+export class Ms932Codec {
+  /**
+   * Rows to file bytes. Known mapping traps are normalised first (see MS932_NORMALISATION); any other character
+   * outside MS932, 外字 and control characters (except TAB/CR/LF) are refused with their position, never '?'.
+   */
+  encode(rows: readonly (readonly string[])[], options: EncodeOptions = {}): Buffer {
+    const quoteColumn = options.quoteColumn ?? (() => false);
+    const problems: CareplanProblem[] = [];
+    const lines = rows.map((fields, r) =>
+      fields
+        .map((raw, c) => {
+          const value = normaliseForMs932(raw);
+          scanText(value, { row: r + 1, column: c + 1 }, true, problems);
+          const quoted = NEEDS_QUOTES.test(value) || (value !== '' && quoteColumn(c));
+          return quoted ? `"${value.replace(/"/g, '""')}"` : value;
+        })
+        .join(','),
+    );
+    if (problems.length > 0) refuse('encode as MS932', problems);
+    return iconv.encode(lines.map((l) => `${l}\r\n`).join(''), MS932);
+  }
+
+  /**
+   * File bytes to records. Tolerates a UTF-8 BOM, blank lines and LF/CR line ends; refuses invalid byte
+   * sequences, 外字 and control characters with their row, column and character offset.
+   */
+  decode(bytes: Buffer): CsvRecord[] {
+    const hasBom = bytes.subarray(0, 3).equals(UTF8_BOM);
+    const body = hasBom ? bytes.subarray(3) : bytes;
+    const problems: CareplanProblem[] = [];
+    const raw = new CsvRecordSplitter(body, hasBom ? 3 : 0, problems).split();
+    const records = raw.map((record, r): CsvRecord => {
+      const fields = record.fields.map((field, c) => {
+        const text = iconv.decode(field.bytes, MS932);
+        const at = { row: r + 1, line: record.line, column: c + 1, byteOffset: field.byteOffset };
+        scanText(text, at, false, problems);
+        return text;
+      });
+      return { row: r + 1, line: record.line, fields };
+    });
+    if (problems.length > 0) refuse('decode MS932 CSV', problems);
+    return records;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './envelope.errors';
+export * from './manifest';
+export * from './oids';
+export { seal, checkPublicKeyAlgorithm } from './seal';
+export type { EnvelopeFile, SealInput, SealParties, SealedEnvelope } from './seal';
+export { parseEnvelope, verifySignature, verifyEnvelope } from './verify';
+export type { ParsedEnvelope, SignerCertificate, VerifiedEnvelope } from './verify';
+export { openEnvelope, splitFiles } from './open';
+export type { OpenedEnvelope, OpenedFile, OpenerKey } from './open';
+export * from './certificate-profile';

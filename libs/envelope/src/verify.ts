@@ -1,0 +1,237 @@
+import { KeyObject, verify, X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { decodeDer, sameIssuerAndSerial, sha256Hex, wrap } from './der';
+import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
+import { decodeManifest, ENVELOPE_LIMITS, Manifest } from './manifest';
+import * as oid from './oids';
+
+export interface SignerCertificate {
+  /** DER of the certificate the SignerInfo points at */
+  der: Uint8Array;
+  /** hex SHA-256 of `der`: the cache key for parsed certificates and chain results */
+  sha256: string;
+}
+
+/** What `parseEnvelope` extracts; nothing in it is trusted until `verifySignature` has passed. */
+export interface ParsedEnvelope {
+  manifest: Manifest;
+  /** the exact signed manifest bytes (canonical JSON) */
+  manifestBytes: Uint8Array;
+  manifestSha256: string;
+  signerCertificate: SignerCertificate;
+  /** DER of the encapsulated EnvelopedData */
+  content: Uint8Array;
+  /** hex SHA-256 of `content` */
+  contentSha256: string;
+  signature: {
+    /** signed attributes re-tagged as SET OF (the bytes the signature covers) */
+    signedAttributes: Uint8Array;
+    messageDigest: Uint8Array;
+    algorithm: string;
+    value: Uint8Array;
+  };
+}
+
+export type VerifiedEnvelope = ParsedEnvelope;
+
+/** Structural parse of the outer SignedData; no signature check and no private key (intake's first step). */
+export function parseEnvelope(der: Uint8Array): ParsedEnvelope {
+  if (der.byteLength > ENVELOPE_LIMITS.maxEnvelopeBytes) {
+    throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'envelope is larger than the size limit');
+  }
+  const signedData = readSignedData(der);
+  const content = readContent(signedData);
+  const signerInfo = onlySignerInfo(signedData);
+  const attributes = readSignedAttributes(signerInfo);
+  const manifest = decodeManifest(attributes.manifestBytes);
+  const certificate = findSignerCertificate(signedData, signerInfo);
+  const certDer = new Uint8Array(certificate.toSchema().toBER(false));
+  return {
+    manifest,
+    manifestBytes: attributes.manifestBytes,
+    manifestSha256: sha256Hex(attributes.manifestBytes),
+    signerCertificate: { der: certDer, sha256: sha256Hex(certDer) },
+    content,
+    contentSha256: sha256Hex(content),
+    signature: {
+      signedAttributes: attributes.encoded,
+      messageDigest: attributes.messageDigest,
+      algorithm: signerInfo.signatureAlgorithm.algorithmId,
+      value: signerInfo.signature.valueBlock.valueHexView.slice(),
+    },
+  };
+}
+
+/**
+ * Checks the signature of a parsed envelope against its signer certificate. Pass `publicKey` when the
+ * caller already holds the key for `parsed.signerCertificate.sha256` (a cache hit skips certificate parsing).
+ * Says nothing about the certificate's chain, validity or revocation: that is the caller's policy.
+ */
+export function verifySignature(parsed: ParsedEnvelope, options: { publicKey?: KeyObject } = {}): void {
+  const { signature } = parsed;
+  if (Buffer.from(signature.messageDigest).toString('hex') !== parsed.contentSha256) {
+    throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
+  }
+  const publicKey =
+    options.publicKey ??
+    wrap(
+      EnvelopeErrorCode.UNSUPPORTED_ALGORITHM,
+      'signer public key is not usable',
+      () => new X509Certificate(parsed.signerCertificate.der).publicKey,
+    );
+  checkSignatureAlgorithm(publicKey, signature.algorithm);
+  const ok = wrap(EnvelopeErrorCode.SIGNATURE_INVALID, 'signature does not verify', () =>
+    verify('sha256', signature.signedAttributes, publicKey, signature.value),
+  );
+  if (!ok) throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'signature does not verify');
+}
+
+/** `parseEnvelope` then `verifySignature`: everything intake needs, with no private key. */
+export function verifyEnvelope(der: Uint8Array): VerifiedEnvelope {
+  const parsed = parseEnvelope(der);
+  verifySignature(parsed);
+  return parsed;
+}
+
+function readSignedData(der: Uint8Array): pkijs.SignedData {
+  const asn1 = decodeDer(der, 'envelope');
+  const contentInfo = wrap(
+    EnvelopeErrorCode.MALFORMED_DER,
+    'envelope is not a CMS ContentInfo',
+    () => new pkijs.ContentInfo({ schema: asn1 }),
+  );
+  if (contentInfo.contentType !== oid.OID_SIGNED_DATA) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.NOT_SIGNED_DATA,
+      `envelope content type is ${contentInfo.contentType}, not SignedData`,
+    );
+  }
+  return wrap(
+    EnvelopeErrorCode.MALFORMED_DER,
+    'envelope SignedData is malformed',
+    () => new pkijs.SignedData({ schema: contentInfo.content }),
+  );
+}
+
+function readContent(signedData: pkijs.SignedData): Uint8Array {
+  const { eContentType, eContent } = signedData.encapContentInfo;
+  if (eContentType !== oid.OID_ENVELOPED_DATA || !eContent) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.UNEXPECTED_CONTENT_TYPE,
+      'encapsulated content is not an EnvelopedData',
+    );
+  }
+  // getValue() also joins a constructed (BER) OCTET STRING
+  return wrap(
+    EnvelopeErrorCode.MALFORMED_DER,
+    'eContent is malformed',
+    () => new Uint8Array(eContent.getValue()),
+  );
+}
+
+function onlySignerInfo(signedData: pkijs.SignedData): pkijs.SignerInfo {
+  if (signedData.signerInfos.length === 0) {
+    throw new EnvelopeError(EnvelopeErrorCode.SIGNER_INFO_MISSING, 'SignedData has no SignerInfo');
+  }
+  if (signedData.signerInfos.length > 1) {
+    throw new EnvelopeError(EnvelopeErrorCode.MULTIPLE_SIGNERS, 'SignedData has more than one SignerInfo');
+  }
+  const signerInfo = signedData.signerInfos[0];
+  if (signerInfo.digestAlgorithm.algorithmId !== oid.OID_SHA256) {
+    throw new EnvelopeError(EnvelopeErrorCode.UNSUPPORTED_ALGORITHM, 'digest algorithm is not SHA-256');
+  }
+  return signerInfo;
+}
+
+interface SignedAttributes {
+  encoded: Uint8Array;
+  messageDigest: Uint8Array;
+  manifestBytes: Uint8Array;
+}
+
+function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttributes {
+  const attrs = signerInfo.signedAttrs;
+  if (!attrs || attrs.encodedValue.byteLength === 0) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
+      'SignerInfo has no signed attributes',
+    );
+  }
+  const contentType = single(attrs, oid.OID_CONTENT_TYPE, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
+  if (
+    !(contentType instanceof asn1js.ObjectIdentifier) ||
+    contentType.getValue() !== oid.OID_ENVELOPED_DATA
+  ) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNATURE_INVALID,
+      'content-type attribute does not match the content',
+    );
+  }
+  const messageDigest = single(attrs, oid.OID_MESSAGE_DIGEST, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
+  if (!(messageDigest instanceof asn1js.OctetString)) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
+      'message-digest attribute is not an OCTET STRING',
+    );
+  }
+  const manifest = single(attrs, oid.OID_MANIFEST_ATTRIBUTE, EnvelopeErrorCode.MANIFEST_MISSING);
+  if (!(manifest instanceof asn1js.Utf8String)) {
+    throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest attribute is not a UTF8String');
+  }
+  return {
+    // pkijs keeps the received bytes with the [0] tag already replaced by SET OF
+    encoded: new Uint8Array(attrs.encodedValue),
+    messageDigest: messageDigest.valueBlock.valueHexView.slice(),
+    manifestBytes: manifest.valueBlock.valueHexView.slice(),
+  };
+}
+
+function single(
+  attrs: pkijs.SignedAndUnsignedAttributes,
+  type: string,
+  missing: EnvelopeErrorCode,
+): asn1js.AsnType {
+  const found = attrs.attributes.filter((a) => a.type === type);
+  if (found.length === 0) throw new EnvelopeError(missing, `signed attribute ${type} is missing`);
+  if (found.length > 1 || found[0].values.length !== 1) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.MALFORMED_DER,
+      `signed attribute ${type} must have exactly one value`,
+    );
+  }
+  return found[0].values[0];
+}
+
+function findSignerCertificate(
+  signedData: pkijs.SignedData,
+  signerInfo: pkijs.SignerInfo,
+): pkijs.Certificate {
+  const sid: unknown = signerInfo.sid;
+  const match =
+    sid instanceof pkijs.IssuerAndSerialNumber
+      ? (signedData.certificates ?? []).find(
+          (c): c is pkijs.Certificate => c instanceof pkijs.Certificate && sameIssuerAndSerial(sid, c),
+        )
+      : undefined;
+  if (!match) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNER_CERTIFICATE_MISSING,
+      'the signer certificate is not in the envelope',
+    );
+  }
+  return match;
+}
+
+function checkSignatureAlgorithm(key: KeyObject, algorithm: string): void {
+  const ok =
+    key.asymmetricKeyType === 'rsa'
+      ? algorithm === oid.OID_SHA256_WITH_RSA || algorithm === oid.OID_RSA_ENCRYPTION
+      : key.asymmetricKeyType === 'ec' && algorithm === oid.OID_ECDSA_WITH_SHA256;
+  if (!ok) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.UNSUPPORTED_ALGORITHM,
+      `signature algorithm ${algorithm} is not accepted for this key`,
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export * from './dev-pki';
+export * from './pkcs12';

@@ -1,0 +1,74 @@
+import { webcrypto } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { DevCredential } from './dev-pki';
+
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
+
+const OID_PKCS8_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+const OID_X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
+const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
+const OID_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
+
+/**
+ * PKCS#12 of a dev credential: key shrouded with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), certificate
+ * in clear, MAC with SHA-256. TEST ONLY: readable by `openssl pkcs12` 3.x.
+ */
+export async function exportPkcs12(
+  credential: DevCredential,
+  password: string,
+  friendlyName = 'renkei-test',
+): Promise<Uint8Array> {
+  const crypto = new pkijs.CryptoEngine({
+    name: 'node-webcrypto',
+    crypto: webcrypto as unknown as EngineCrypto,
+  });
+  const passwordBuffer = new TextEncoder().encode(password).buffer as ArrayBuffer;
+  const attributes = [
+    new pkijs.Attribute({ type: OID_FRIENDLY_NAME, values: [new asn1js.BmpString({ value: friendlyName })] }),
+    new pkijs.Attribute({
+      type: OID_LOCAL_KEY_ID,
+      values: [
+        new asn1js.OctetString({ valueHex: Buffer.from(credential.fingerprint, 'hex').subarray(0, 20) }),
+      ],
+    }),
+  ];
+  const keyBag = new pkijs.PKCS8ShroudedKeyBag({
+    parsedValue: pkijs.PrivateKeyInfo.fromBER(credential.privateKey.export({ type: 'pkcs8', format: 'der' })),
+  });
+  await keyBag.makeInternalValues(
+    {
+      password: passwordBuffer,
+      contentEncryptionAlgorithm: { name: 'AES-CBC', length: 256 },
+      hmacHashAlgorithm: 'SHA-256',
+      iterationCount: 2048,
+    },
+    crypto,
+  );
+  const certBag = new pkijs.CertBag({
+    certId: OID_X509_CERTIFICATE,
+    parsedValue: pkijs.Certificate.fromBER(credential.certificate),
+  });
+  const safeContents = new pkijs.SafeContents({
+    safeBags: [
+      new pkijs.SafeBag({ bagId: OID_PKCS8_SHROUDED_KEY_BAG, bagValue: keyBag, bagAttributes: attributes }),
+      new pkijs.SafeBag({ bagId: OID_CERT_BAG, bagValue: certBag, bagAttributes: attributes }),
+    ],
+  });
+  const authenticatedSafe = new pkijs.AuthenticatedSafe({
+    parsedValue: { safeContents: [{ privacyMode: 0, value: safeContents }] },
+  });
+  await authenticatedSafe.makeInternalValues({ safeContents: [{}] }, crypto);
+  const pfx = new pkijs.PFX({ parsedValue: { integrityMode: 0, authenticatedSafe } });
+  await pfx.makeInternalValues(
+    {
+      password: passwordBuffer,
+      iterations: 2048,
+      pbkdf2HashAlgorithm: 'SHA-256',
+      hmacHashAlgorithm: 'SHA-256',
+    },
+    crypto,
+  );
+  return new Uint8Array(pfx.toSchema().toBER(false));
+}
