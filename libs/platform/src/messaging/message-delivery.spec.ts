@@ -1,3 +1,4 @@
+import { currentCorrelationId } from '../logging/correlation';
 import { PermanentMessageError } from './event-bus';
 import {
   DLQ_ERROR_MAX_CHARS,
@@ -53,5 +54,30 @@ describe('deliverWithRetry', () => {
   it('rejects a policy whose backoff bounds are inverted', () => {
     expect(() => resolveRetryPolicy({ initialBackoffMs: 10, maxBackoffMs: 5 })).toThrow('backoff');
     expect(backoffMs(policy, 1)).toBe(100);
+  });
+});
+
+describe('correlation id in handlers', () => {
+  it('runs the handler inside the correlation id carried by the message', async () => {
+    let seen: string | undefined;
+    const message = {
+      topic: 't',
+      partition: 0,
+      offset: '0',
+      key: 'k',
+      value: Buffer.from('x'),
+      headers: { 'correlation-id': 'envelope-42' },
+    };
+
+    await deliverWithRetry(
+      message,
+      async () => {
+        seen = currentCorrelationId();
+      },
+      resolveRetryPolicy(),
+      { onRetry: () => undefined, wait: async () => true },
+    );
+
+    expect(seen).toBe('envelope-42');
   });
 });

@@ -1,5 +1,9 @@
 // The delivery rules both adapters share: in-process retry with exponential backoff for transient errors,
 // the DLQ at once for PermanentMessageError, the DLQ with `retries-exhausted` after the last attempt.
+import { runWithCorrelationId } from '../logging/correlation';
+
+/** the outbox writes it (EventHeaders.correlationId) */
+const CORRELATION_ID_HEADER = 'correlation-id';
 import {
   DlqHeaders,
   PermanentMessageError,
@@ -60,7 +64,10 @@ export async function deliverWithRetry(
 ): Promise<DeliveryOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await handler({ ...message, attempt });
+      // the handler's logs carry the correlation id of the request or envelope that caused the event
+      await runWithCorrelationId(message.headers[CORRELATION_ID_HEADER], () =>
+        handler({ ...message, attempt }),
+      );
       return { kind: 'handled', attempts: attempt };
     } catch (error) {
       if (error instanceof PermanentMessageError) {

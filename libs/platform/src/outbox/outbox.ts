@@ -3,6 +3,7 @@
 import type { EntityManager } from 'typeorm';
 import { quoteSchema } from '../database/service-data-source';
 import type { MessageHeaders } from '../messaging/event-bus';
+import { currentCorrelationId } from '../logging/correlation';
 import { EventHeaders } from './event-headers';
 import { outboxChannelOf } from './outbox.tables';
 
@@ -66,12 +67,14 @@ export class Outbox {
 }
 
 export function headersOf(event: OutboxEventInput): string {
+  // an event inherits the correlation id of the request or event being handled when it was written
+  const correlationId = event.correlationId ?? currentCorrelationId();
   const headers: MessageHeaders = {
     [EventHeaders.eventId]: event.eventId,
     [EventHeaders.eventType]: event.type,
     [EventHeaders.producer]: event.producer,
     [EventHeaders.occurredAt]: (event.occurredAt ?? new Date()).toISOString(),
-    ...(event.correlationId ? { [EventHeaders.correlationId]: event.correlationId } : {}),
+    ...(correlationId ? { [EventHeaders.correlationId]: correlationId } : {}),
   };
   return JSON.stringify(headers);
 }
