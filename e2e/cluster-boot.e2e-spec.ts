@@ -1,14 +1,17 @@
 // Every service boots as its own process in cluster mode against the real PostgreSQL, Kafka and MinIO from
 // deploy/local, reports ready, serves metrics on its own port, and stops cleanly on SIGTERM.
 import { platformServices } from '@renkei/standalone';
-import { migrateServices } from '@renkei/platform';
-import { readInfraEnv, uniqueName } from '@renkei/testing';
+import { signChallenge } from '@renkei/envelope';
+import { HttpKeySetSource, migrateServices, TokenVerifier } from '@renkei/platform';
+import { createDevCa, issueOfficeCertificate, readInfraEnv, uniqueName } from '@renkei/testing';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort, probe, repoRoot, RunningProcess, startProcess, waitForReady } from './support/process';
 
 const infra = readInfraEnv();
 const databaseName = uniqueName('e2e_cluster').replace(/-/g, '_');
+// the certificate service issues tokens only for offices whose certificates chain to a configured anchor
+const devCa = createDevCa();
 
 function databaseUrl(name: string): string {
   const url = new URL(infra.databaseUrl);
@@ -38,6 +41,8 @@ function clusterEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
     MINIO_ACCESS_KEY: infra.minio.accessKey,
     MINIO_SECRET_KEY: infra.minio.secretKey,
     MINIO_BUCKET: infra.minio.bucket,
+    TRUST_ANCHORS_PEM: devCa.certificatePem,
+    TOKEN_SIGNING_KEY_SECRET: 'e2e-token-signing-key-secret',
     ...overrides,
   };
 }
@@ -111,6 +116,55 @@ describe('cluster mode', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('x-correlation-id')).toBe('e2e-corr-1');
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND', correlationId: 'e2e-corr-1' });
+  });
+
+  it('refuses a protected route without a token, and issues a token that verifies from the published key set', async () => {
+    const [certPort, intakePort] = [await freePort(), await freePort()];
+    const certificate = startProcess(entryOf('certificate'), {
+      env: clusterEnv({ PORT: String(certPort), METRICS_PORT: '0' }),
+    });
+    running.push(certificate);
+    const certificateUrl = `http://127.0.0.1:${certPort}`;
+    const intake = startProcess(entryOf('intake'), {
+      env: clusterEnv({ PORT: String(intakePort), METRICS_PORT: '0', CERTIFICATE_URL: certificateUrl }),
+    });
+    running.push(intake);
+    await waitForReady(`${certificateUrl}/health/ready`, certificate);
+    await waitForReady(`http://127.0.0.1:${intakePort}/health/ready`, intake);
+
+    const refused = await fetch(`${certificateUrl}/v1/auth/session`);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'AUTH_TOKEN_MISSING' });
+
+    const office = issueOfficeCertificate(devCa, {
+      officeNumber: '2710000009',
+      serviceTypes: ['43'],
+      keyType: 'ec',
+    });
+    const challenge = (await (
+      await fetch(`${certificateUrl}/v1/auth/challenges`, { method: 'POST' })
+    ).json()) as {
+      challengeId: string;
+      nonce: string;
+    };
+    const signedData = Buffer.from(
+      signChallenge(challenge.nonce, { certificate: office.certificate, privateKey: office.privateKey }),
+    ).toString('base64');
+    const issued = await fetch(`${certificateUrl}/v1/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ challengeId: challenge.challengeId, signedData }),
+    });
+    expect(issued.status).toBe(200);
+    const { token } = (await issued.json()) as { token: string };
+
+    const claims = await new TokenVerifier(new HttpKeySetSource(certificateUrl)).verify(token);
+    expect(claims).toMatchObject({ sub: '2710000009', serviceTypes: ['43'] });
+    const session = await fetch(`${certificateUrl}/v1/auth/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({ officeNumber: '2710000009' });
   });
 
   it('is not ready while its schema has pending migrations', async () => {

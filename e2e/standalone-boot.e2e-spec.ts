@@ -46,11 +46,19 @@ describe('standalone', () => {
     expect(existsSync(path.join(cwd, '.renkei', 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(cwd, '.renkei', 'objects'))).toBe(true);
     expect((await probe('http://127.0.0.1:9180/metrics')).body).toContain('service="standalone"');
+    // every route but health, the challenge and the key set needs a token, verified in process
+    const refused = await probe('http://127.0.0.1:8080/v1/auth/session');
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'AUTH_TOKEN_MISSING' });
+    const keySet = await probe('http://127.0.0.1:8080/.well-known/jwks.json');
+    expect(keySet.status).toBe(200);
     expect(await first.stop()).toBe(0);
 
     const second = start();
     await waitForReady('http://127.0.0.1:8080/health/ready', second, 150000);
     expect(second.output()).not.toContain('initialising embedded PostgreSQL');
+    // the stored signing key survives the restart and decrypts with the secret kept in ./.renkei
+    expect((await probe('http://127.0.0.1:8080/.well-known/jwks.json')).body).toBe(keySet.body);
     expect(await second.stop()).toBe(0);
   });
 });

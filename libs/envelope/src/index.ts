@@ -8,3 +8,5 @@ export type { ParsedEnvelope, SignerCertificate, VerifiedEnvelope } from './veri
 export { openEnvelope, splitFiles } from './open';
 export type { OpenedEnvelope, OpenedFile, OpenerKey } from './open';
 export * from './certificate-profile';
+export { signChallenge, verifyChallengeSignature, MAX_SIGNED_CHALLENGE_BYTES } from './challenge';
+export type { ChallengeSigner, VerifiedChallenge } from './challenge';

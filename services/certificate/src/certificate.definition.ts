@@ -1,11 +1,14 @@
 import type { ServiceDefinition } from '@renkei/platform';
+import { AuthChallengeEntity } from './auth/auth-challenge.entity';
+import { TokenSigningKeyEntity } from './auth/token-signing-key.entity';
 import { CreateCertificateSchema1767225600000 } from './migrations/1767225600000-CreateCertificateSchema';
+import { CreateAuthTables1767312000000 } from './migrations/1767312000000-CreateAuthTables';
 
 /** 証明書検証: trust anchors, CRLs, chain validation, office binding, challenge→token, revocation events. */
 export const certificateDefinition: ServiceDefinition = {
   name: 'certificate',
   schema: 'certificate',
-  entities: [],
-  migrations: [CreateCertificateSchema1767225600000],
+  entities: [AuthChallengeEntity, TokenSigningKeyEntity],
+  migrations: [CreateCertificateSchema1767225600000, CreateAuthTables1767312000000],
   ports: { http: 8082, metrics: 9182 },
 };

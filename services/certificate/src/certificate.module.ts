@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { certificateDefinition } from './certificate.definition';
+import { AuthModule } from './auth/auth.module';
+import { certificateRuntime } from './certificate.runtime';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
 @Module({
-  imports: [ServiceRuntimeModule.forService(certificateDefinition)],
+  imports: [certificateRuntime, AuthModule],
 })
 export class CertificateModule {}

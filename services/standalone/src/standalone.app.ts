@@ -22,6 +22,9 @@ import {
 } from '@renkei/platform';
 import { registryDefinition, RegistryModule } from '@renkei/registry';
 import { storageDefinition, StorageModule } from '@renkei/storage';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
 export const standaloneDefaults: PlatformDefaults = {
@@ -31,7 +34,22 @@ export const standaloneDefaults: PlatformDefaults = {
   objectStoreDriver: 'local',
   databaseUrlRequired: false,
   logFormat: 'pretty',
+  // the certificate module is hosted here: tokens are verified from its key set in process
+  authKeySet: 'inprocess',
 };
+
+/**
+ * Standalone is its own operator: unless TOKEN_SIGNING_KEY_SECRET is set, it generates one once and keeps it
+ * in the data directory (0600), next to the database that holds the encrypted key (docs/auth.md, limits).
+ */
+function signingKeySecretIn(dataDir: string): string {
+  const file = path.join(dataDir, 'token-signing-key.secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 export const standaloneEnvSchema = {
   EMBEDDED_POSTGRES_PORT: env.port({
@@ -60,6 +78,12 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
   // both schemas are parsed before anything starts, so every bad variable is reported together
   const extra = parseEnv(standaloneEnvSchema, source);
   let config = loadPlatformConfig('standalone', standaloneDefaults, source);
+  if (!config.auth.signingKeySecret) {
+    config = loadPlatformConfig('standalone', standaloneDefaults, {
+      ...source,
+      TOKEN_SIGNING_KEY_SECRET: signingKeySecretIn(config.dataDir),
+    });
+  }
   const logger = createLogger({
     service: 'standalone',
     level: config.log.level,

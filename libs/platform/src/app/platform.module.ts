@@ -11,7 +11,10 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from '../auth/auth.guard';
+import { HttpKeySetSource, InProcessKeySet, KeySetSource } from '../auth/key-set-source';
+import { TokenVerifier } from '../auth/token-verifier';
 import { PlatformConfig } from '../config/platform-config';
 import { DATABASE_OPTIONS, type DatabaseOptions } from '../database';
 import { HealthController } from '../health/health.controller';
@@ -83,6 +86,19 @@ export class PlatformModule implements NestModule {
           },
         },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: InProcessKeySet, useValue: new InProcessKeySet() },
+        {
+          provide: KeySetSource,
+          inject: [InProcessKeySet],
+          useFactory: (inProcess: InProcessKeySet): KeySetSource =>
+            config.auth.keySet === 'http' ? new HttpKeySetSource(config.auth.certificateUrl) : inProcess,
+        },
+        {
+          provide: TokenVerifier,
+          inject: [KeySetSource],
+          useFactory: (source: KeySetSource) => new TokenVerifier(source),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
         PlatformLifecycle,
       ],
       exports: [
@@ -93,6 +109,9 @@ export class PlatformModule implements NestModule {
         EventBus,
         ObjectStore,
         DATABASE_OPTIONS,
+        InProcessKeySet,
+        KeySetSource,
+        TokenVerifier,
       ],
     };
   }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { EnvSource, parseEnv, secretNames } from './env-schema';
 import {
+  AuthKeySet,
   EventBusDriver,
   ObjectStoreDriver,
   PlatformDefaults,
@@ -16,6 +17,22 @@ export interface MinioConfig {
   readonly secretKey: string;
   readonly bucket: string;
 }
+
+export interface AuthConfig {
+  readonly keySet: AuthKeySet;
+  readonly certificateUrl: string;
+  /** PEM CA certificates for token issuance (certificate only); undefined when not configured */
+  readonly trustAnchorsPem: string | undefined;
+  /** secret: encrypts the stored token signing key (certificate only) */
+  readonly signingKeySecret: string | undefined;
+}
+
+const DEFAULT_AUTH: AuthConfig = {
+  keySet: 'http',
+  certificateUrl: 'http://127.0.0.1:8082',
+  trustAnchorsPem: undefined,
+  signingKeySecret: undefined,
+};
 
 /** Nest injection token and value object. */
 export class PlatformConfig {
@@ -40,6 +57,7 @@ export class PlatformConfig {
     readonly shutdownGraceMs: number,
     /** names and values of secret variables, for log redaction; never log this object whole */
     readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] },
+    readonly auth: AuthConfig = DEFAULT_AUTH,
   ) {}
 
   /** the same configuration pointing at another database (standalone's embedded PostgreSQL) */
@@ -56,6 +74,7 @@ export class PlatformConfig {
       this.outbox,
       this.shutdownGraceMs,
       { names: this.secrets.names, values: [...this.secrets.values, ...secretValuesOfUrl(url)] },
+      this.auth,
     );
   }
 }
@@ -128,5 +147,11 @@ export function loadPlatformConfig(
     { pollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS },
     vars.SHUTDOWN_GRACE_MS,
     { names, values },
+    {
+      keySet: vars.AUTH_KEY_SET,
+      certificateUrl: vars.CERTIFICATE_URL,
+      trustAnchorsPem: vars.TRUST_ANCHORS_PEM,
+      signingKeySecret: vars.TOKEN_SIGNING_KEY_SECRET,
+    },
   );
 }

@@ -1,13 +1,17 @@
 // The variables every Renkei process understands. Defaults differ between a cluster service (Kafka, MinIO,
 // an external PostgreSQL) and standalone (in-process events, a local directory, embedded PostgreSQL), but the
 // declaration is one: which adapter runs is chosen purely by configuration.
-import { env, EnvSource } from './env-schema';
+import { X509Certificate } from 'node:crypto';
+import { env, EnvSource, EnvValueError, VarSpec } from './env-schema';
 
 export const EVENT_BUS_DRIVERS = ['kafka', 'inprocess'] as const;
 export const OBJECT_STORE_DRIVERS = ['minio', 'local'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+export const AUTH_KEY_SETS = ['http', 'inprocess'] as const;
+
 export type EventBusDriver = (typeof EVENT_BUS_DRIVERS)[number];
+export type AuthKeySet = (typeof AUTH_KEY_SETS)[number];
 export type ObjectStoreDriver = (typeof OBJECT_STORE_DRIVERS)[number];
 
 export interface PlatformDefaults {
@@ -18,6 +22,33 @@ export interface PlatformDefaults {
   /** standalone starts an embedded PostgreSQL when DATABASE_URL is unset */
   readonly databaseUrlRequired: boolean;
   readonly logFormat: 'json' | 'pretty';
+  /** where token verifiers get the key set; `http` (from CERTIFICATE_URL) unless the process hosts certificate */
+  readonly authKeySet?: AuthKeySet;
+  /** the process is the certificate service in a cluster: trust anchors and the key secret are required */
+  readonly issuesTokens?: boolean;
+}
+
+/** One or more PEM certificates, each a CA; `\n` escapes are accepted for one-line environments. */
+function trustAnchorsPem(options: { description: string; requiredWhen?: VarSpec<string>['requiredWhen'] }) {
+  return {
+    ...env.string(options),
+    kind: 'PEM certificates',
+    parse: (raw: string): string => {
+      const pem = raw.replace(/\\n/g, '\n');
+      const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+      if (blocks.length === 0) throw new EnvValueError('must hold at least one PEM certificate');
+      for (const block of blocks) {
+        let ca: boolean;
+        try {
+          ca = new X509Certificate(block).ca;
+        } catch {
+          throw new EnvValueError('holds a PEM block that is not an X.509 certificate');
+        }
+        if (!ca) throw new EnvValueError('holds a certificate that is not a CA');
+      }
+      return blocks.join('\n');
+    },
+  };
 }
 
 const driverIs =
@@ -101,6 +132,36 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       default: 10000,
       min: 0,
     }),
+    AUTH_KEY_SET: env.oneOf(AUTH_KEY_SETS, {
+      description:
+        'where tokens are verified from: http (CERTIFICATE_URL/.well-known/jwks.json) or inprocess (certificate hosted here)',
+      default: defaults.authKeySet ?? 'http',
+    }),
+    CERTIFICATE_URL: env.url({
+      description: 'base URL of the certificate service, whose key set verifies tokens (AUTH_KEY_SET=http)',
+      protocols: ['http', 'https'],
+      default: 'http://127.0.0.1:8082',
+    }),
+    TRUST_ANCHORS_PEM: trustAnchorsPem({
+      description: 'CA certificates (PEM) that office certificates must chain to, for issuing tokens',
+      requiredWhen: defaults.issuesTokens
+        ? { describe: 'running as the certificate service', test: () => true }
+        : undefined,
+    }),
+    TOKEN_SIGNING_KEY_SECRET: {
+      ...env.string({
+        description:
+          'encrypts the token signing key stored in the certificate schema (standalone: generated in RENKEI_DATA_DIR)',
+        secret: true,
+        requiredWhen: defaults.issuesTokens
+          ? { describe: 'running as the certificate service', test: () => true }
+          : undefined,
+      }),
+      parse: (raw: string): string => {
+        if (raw.length < 16) throw new EnvValueError('must be at least 16 characters');
+        return raw;
+      },
+    },
   };
 }
 

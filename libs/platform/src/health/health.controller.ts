@@ -1,7 +1,9 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
 import { HealthRegistry, ReadinessReport } from './health-registry';
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthRegistry) {}

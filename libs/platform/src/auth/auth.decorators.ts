@@ -1,0 +1,17 @@
+import { createParamDecorator, CustomDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { AuthPrincipal } from './token-claims';
+
+export const IS_PUBLIC = 'renkei:auth:public';
+/** Where the guard leaves the verified principal on the request. */
+export const PRINCIPAL_KEY = 'renkeiPrincipal';
+
+/** Marks a handler or controller as reachable without a token (health, the challenge, the key set). */
+export const Public = (): CustomDecorator<string> => SetMetadata(IS_PUBLIC, true);
+
+/** The verified principal of the request (only on routes that are not `@Public()`). */
+export const Principal = createParamDecorator((_data: unknown, context: ExecutionContext): AuthPrincipal => {
+  const request = context.switchToHttp().getRequest<Record<string, unknown>>();
+  const principal = request[PRINCIPAL_KEY] as AuthPrincipal | undefined;
+  if (!principal) throw new Error('@Principal() used on a route without an authenticated principal');
+  return principal;
+});

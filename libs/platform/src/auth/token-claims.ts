@@ -1,0 +1,44 @@
+/** `iss` of every token the certificate service issues. */
+export const TOKEN_ISSUER = 'renkei-certificate';
+/** `aud` of every token: the platform's services. */
+export const TOKEN_AUDIENCE = 'renkei';
+/** The only accepted JWS algorithm. */
+export const TOKEN_ALGORITHM = 'ES256';
+/** Tolerated clock difference when checking exp, nbf and iat. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
+/** The payload of a platform token (a JWT signed ES256 by the certificate service). Times are seconds. */
+export interface TokenClaims {
+  /** 事業所番号 of the office the token names */
+  readonly sub: string;
+  /** サービス種類コード read from the office certificate */
+  readonly serviceTypes: readonly string[];
+  /** e.g. `office`; 国保連 and operator roles come with their issues */
+  readonly roles: readonly string[];
+  readonly iss: string;
+  readonly aud: string;
+  readonly iat: number;
+  readonly nbf: number;
+  readonly exp: number;
+  /** unique token id */
+  readonly jti: string;
+}
+
+/** What a protected handler receives through `@Principal()`. */
+export interface AuthPrincipal {
+  readonly officeNumber: string;
+  readonly serviceTypes: readonly string[];
+  readonly roles: readonly string[];
+  readonly tokenId: string;
+  readonly expiresAt: Date;
+}
+
+export function principalOf(claims: TokenClaims): AuthPrincipal {
+  return {
+    officeNumber: claims.sub,
+    serviceTypes: [...claims.serviceTypes],
+    roles: [...claims.roles],
+    tokenId: claims.jti,
+    expiresAt: new Date(claims.exp * 1000),
+  };
+}
