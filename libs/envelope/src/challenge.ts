@@ -1,7 +1,7 @@
 // Challenge signing for authentication (docs/auth.md): the agent signs the nonce the certificate service issued
 // as CMS SignedData (RFC 5652) with its office certificate; the service checks the signature here and the
 // certificate's chain, validity and profile under its own policy.
-import { createHash, KeyObject, sign, verify, X509Certificate } from 'node:crypto';
+import { KeyObject, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
@@ -10,11 +10,11 @@ import {
   parseCertificate,
   sameIssuerAndSerial,
   sha256Hex,
-  toArrayBuffer,
   wrap,
 } from './der';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import * as oid from './oids';
+import { buildSignedData, signedAttribute } from './signed-data.builder';
 import { checkPublicKeyAlgorithm } from './seal';
 import type { SignerCertificate } from './verify';
 
@@ -46,52 +46,16 @@ export function signChallenge(nonce: string, signer: ChallengeSigner, signingTim
   const cert = parseCertificate(signer.certificate, 'signer certificate');
   assertKeyMatchesCertificate(signer.certificate, signer.privateKey, 'signer');
   checkPublicKeyAlgorithm(signer.certificate, 'signer');
-  const content = Buffer.from(nonce, 'utf8');
-  const attributes = [
-    attribute(oid.OID_CONTENT_TYPE, new asn1js.ObjectIdentifier({ value: oid.OID_DATA })),
-    attribute(
-      oid.OID_MESSAGE_DIGEST,
-      new asn1js.OctetString({ valueHex: toArrayBuffer(createHash('sha256').update(content).digest()) }),
-    ),
-    attribute(oid.OID_SIGNING_TIME, new asn1js.UTCTime({ valueDate: signingTime })),
-  ];
-  // DER orders SET OF by encoding
-  const sorted = attributes
-    .map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }))
-    .sort((x, y) => Buffer.compare(x.der, y.der))
-    .map((x) => x.a);
-  const toBeSigned = Buffer.from(new asn1js.Set({ value: sorted.map((a) => a.toSchema()) }).toBER(false));
-  const isRsa = signer.privateKey.asymmetricKeyType === 'rsa';
-  const signature = wrap(EnvelopeErrorCode.INVALID_KEY, 'could not sign with the signer key', () =>
-    sign('sha256', toBeSigned, signer.privateKey),
-  );
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: oid.OID_SHA256 }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: sorted }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier(
-      isRsa
-        ? { algorithmId: oid.OID_SHA256_WITH_RSA, algorithmParams: new asn1js.Null() }
-        : { algorithmId: oid.OID_ECDSA_WITH_SHA256 },
-    ),
-    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
-  });
-  const encap = new pkijs.EncapsulatedContentInfo({ eContentType: oid.OID_DATA });
-  encap.eContent = new asn1js.OctetString({ valueHex: toArrayBuffer(content) });
   const chain = (signer.chain ?? []).map((der) => parseCertificate(der, 'chain certificate'));
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: oid.OID_SHA256 })],
-    encapContentInfo: encap,
-    certificates: [cert, ...chain],
-    signerInfos: [signerInfo],
+  return buildSignedData({
+    contentType: oid.OID_DATA,
+    content: Buffer.from(nonce, 'utf8'),
+    attributes: [signedAttribute(oid.OID_SIGNING_TIME, new asn1js.UTCTime({ valueDate: signingTime }))],
+    certificate: cert,
+    privateKey: signer.privateKey,
+    chain,
+    who: 'signer',
   });
-  const contentInfo = new pkijs.ContentInfo({
-    contentType: oid.OID_SIGNED_DATA,
-    content: signedData.toSchema(),
-  });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
 /**
@@ -203,10 +167,6 @@ export function verifyChallengeSignature(der: Uint8Array): VerifiedChallenge {
       .filter((c) => c !== signerCert)
       .map((c) => new Uint8Array(c.toSchema().toBER(false))),
   };
-}
-
-function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] });
 }
 
 function single(attrs: pkijs.SignedAndUnsignedAttributes, type: string): asn1js.AsnType {

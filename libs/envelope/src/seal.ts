@@ -1,4 +1,4 @@
-import { createHash, KeyObject, sign, X509Certificate } from 'node:crypto';
+import { KeyObject, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
@@ -13,6 +13,7 @@ import {
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { EnvelopeKind, encodeManifest, Manifest, Party } from './manifest';
 import * as oid from './oids';
+import { buildSignedData, signedAttribute } from './signed-data.builder';
 
 export interface EnvelopeFile {
   /** file name as listed in the manifest, e.g. UPPLAN_202611_0300000100_43_0300000005_11_20261124053000.CSV */
@@ -126,58 +127,19 @@ export function signContent(
   cert: pkijs.Certificate,
   key: KeyObject,
 ): Uint8Array {
-  const attributes = [
-    attribute(oid.OID_CONTENT_TYPE, new asn1js.ObjectIdentifier({ value: oid.OID_ENVELOPED_DATA })),
-    attribute(oid.OID_MESSAGE_DIGEST, new asn1js.OctetString({ valueHex: digest(content) })),
-    attribute(oid.OID_MANIFEST_ATTRIBUTE, new asn1js.Utf8String({ valueHex: toArrayBuffer(manifestBytes) })),
-  ];
-  // DER orders SET OF by encoding; OpenSSL re-encodes signed attributes before verifying, so order matters
-  const sorted = attributes
-    .map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }))
-    .sort((x, y) => Buffer.compare(x.der, y.der))
-    .map((x) => x.a);
-  const toBeSigned = Buffer.from(new asn1js.Set({ value: sorted.map((a) => a.toSchema()) }).toBER(false));
-  const isRsa = key.asymmetricKeyType === 'rsa';
-  // PKCS#1 v1.5 for RSA, DER-encoded ECDSA for EC: node's defaults, and what CMS expects
-  const signature = wrap(EnvelopeErrorCode.INVALID_KEY, 'could not sign with the sender key', () =>
-    sign('sha256', toBeSigned, key),
-  );
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: oid.OID_SHA256 }),
-    signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: sorted }),
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier(
-      isRsa
-        ? { algorithmId: oid.OID_SHA256_WITH_RSA, algorithmParams: new asn1js.Null() }
-        : { algorithmId: oid.OID_ECDSA_WITH_SHA256 },
-    ),
-    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
+  return buildSignedData({
+    contentType: oid.OID_ENVELOPED_DATA,
+    content,
+    attributes: [
+      signedAttribute(
+        oid.OID_MANIFEST_ATTRIBUTE,
+        new asn1js.Utf8String({ valueHex: toArrayBuffer(manifestBytes) }),
+      ),
+    ],
+    certificate: cert,
+    privateKey: key,
+    who: 'sender',
   });
-  const encap = new pkijs.EncapsulatedContentInfo({ eContentType: oid.OID_ENVELOPED_DATA });
-  // assigned after construction so pkijs does not split it into a constructed (BER) OCTET STRING
-  encap.eContent = new asn1js.OctetString({ valueHex: toArrayBuffer(content) });
-  const signedData = new pkijs.SignedData({
-    // version 3: eContentType is not id-data (RFC 5652 §5.1)
-    version: 3,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: oid.OID_SHA256 })],
-    encapContentInfo: encap,
-    certificates: [cert],
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({
-    contentType: oid.OID_SIGNED_DATA,
-    content: signedData.toSchema(),
-  });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
-}
-
-function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] });
-}
-
-function digest(bytes: Uint8Array): ArrayBuffer {
-  return toArrayBuffer(createHash('sha256').update(bytes).digest());
 }
 
 /** RSA (2048 bits or more) and EC P-256 only. */
