@@ -45,6 +45,21 @@ export enum CareplanErrorCode {
   SikyuSubtotalMissing = 'SIKYU_SUBTOTAL_MISSING',
   SikyuPseudoRowValues = 'SIKYU_PSEUDO_ROW_VALUES',
   NoSchemaForKind = 'NO_SCHEMA_FOR_KIND',
+  // send units (domain.md §1.4, §9.2)
+  SendUnitEmpty = 'SEND_UNIT_EMPTY',
+  SendUnitSequenceMismatch = 'SEND_UNIT_SEQUENCE_MISMATCH',
+  SendUnitPartyMismatch = 'SEND_UNIT_PARTY_MISMATCH',
+  SendUnitServiceTypeMissing = 'SEND_UNIT_SERVICE_TYPE_MISSING',
+  SendUnitSelfSend = 'SEND_UNIT_SELF_SEND',
+  SendUnitDuplicateFile = 'SEND_UNIT_DUPLICATE_FILE',
+  SendUnitSatelliteWithoutParent = 'SEND_UNIT_SATELLITE_WITHOUT_PARENT',
+  SendUnitIllegalCombination = 'SEND_UNIT_ILLEGAL_COMBINATION',
+  SendUnitWrongDirection = 'SEND_UNIT_WRONG_DIRECTION',
+  SendUnitMonthMismatch = 'SEND_UNIT_MONTH_MISMATCH',
+  SendUnitHosokuMonth = 'SEND_UNIT_HOSOKU_MONTH',
+  SendUnitOrphanRow = 'SEND_UNIT_ORPHAN_ROW',
+  // fixtures
+  FixtureUnsupported = 'FIXTURE_UNSUPPORTED',
 }
 
 /** Where in a CSV file a problem sits; all numbers are 1-based. */

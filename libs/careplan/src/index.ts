@@ -15,3 +15,8 @@ export { upgradeLegacyRows } from './validation/legacy-layout.upgrader';
 export type { UpgradedRows } from './validation/legacy-layout.upgrader';
 export { hasErrors, toRecords, validateFile } from './validation/file.validator';
 export type { ValidateFileOptions } from './validation/file.validator';
+export * from './send-units/send-unit.rules';
+export * from './send-units/send-unit.builder';
+export { SeededRandom } from './fixtures/seeded-random';
+export * from './fixtures/fixture-unit.generator';
+export * from './report-csv/report-csv.writer';

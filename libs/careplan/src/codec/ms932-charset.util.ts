@@ -32,17 +32,27 @@ export enum CharProblem {
   InvalidBytes = 'invalid-bytes',
 }
 
-const encodable = new Map<number, boolean>();
-
+// BMP results in a flat table (0 unknown, 1 yes, 2 no): a Map lookup per character was a hot spot when decoding
+const encodableBmp = new Uint8Array(0x10000);
+const encodableAstral = new Map<number, boolean>();
+// iconv-lite substitutes silently, so a character is encodable only if it survives the round trip
+const roundTrips = (char: string): boolean => iconv.decode(iconv.encode(char, MS932), MS932) === char;
 const isEncodable = (char: string, codePoint: number): boolean => {
-  let known = encodable.get(codePoint);
+  if (codePoint < 0x10000) {
+    if (encodableBmp[codePoint] === 0) encodableBmp[codePoint] = roundTrips(char) ? 1 : 2;
+    return encodableBmp[codePoint] === 1;
+  }
+  let known = encodableAstral.get(codePoint);
   if (known === undefined) {
-    // iconv-lite substitutes silently, so a character is encodable only if it survives the round trip
-    known = iconv.decode(iconv.encode(char, MS932), MS932) === char;
-    encodable.set(codePoint, known);
+    known = roundTrips(char);
+    encodableAstral.set(codePoint, known);
   }
   return known;
 };
+
+/** a UTF-16 unit already known to be a plain MS932 character (no 外字, no control): lets scanners skip charProblem */
+export const isKnownGoodUnit = (unit: number): boolean =>
+  unit >= 0xa0 && (unit < 0xe000 || unit > 0xf8ff) && encodableBmp[unit] === 1;
 
 const isControl = (cp: number): boolean =>
   (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) || (cp >= 0x7f && cp <= 0x9f);

@@ -110,6 +110,14 @@ describe(Ms932Codec.name, () => {
     ]);
   });
 
+  it('counts line breaks on both sides of a "" pair inside a quoted field', () => {
+    const bytes = sjis('"髙\r\n""﨑""\n①",x\r\nnext\r\n');
+    expect(sut.decode(bytes).map((r) => [r.line, r.fields])).toEqual([
+      [1, ['髙\r\n"﨑"\n①', 'x']],
+      [4, ['next']],
+    ]);
+  });
+
   it('keeps a quoted empty field as a record and reads lone CR line ends', () => {
     expect(sut.decode(sjis('""\ra,"x\ry"\rb')).map((r) => [r.line, r.fields])).toEqual([
       [1, ['']],

@@ -1,7 +1,8 @@
 import * as iconv from 'iconv-lite';
 import { CareplanError, CareplanErrorCode, CareplanProblem } from '../careplan.errors';
-import { CsvRecordSplitter } from './csv-record.splitter';
-import { CharProblem, charProblem, MS932, normaliseForMs932 } from './ms932-charset.util';
+import { CsvRecordSplitter, FieldLocation } from './csv-record.splitter';
+import { decodeCleanMs932, decodeMs932 } from './ms932-decoder.util';
+import { CharProblem, charProblem, isKnownGoodUnit, MS932, normaliseForMs932 } from './ms932-charset.util';
 
 /** one data row of a decoded file */
 export interface CsvRecord {
@@ -34,27 +35,45 @@ const CODE_BY_PROBLEM: Record<CharProblem, CareplanErrorCode> = {
 const codePointLabel = (char: string): string =>
   `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+const report = (
+  c: string,
+  char: number,
+  at: { row: number; line?: number; column: number; byteOffset?: number },
+  encoding: boolean,
+  problems: CareplanProblem[],
+): void => {
+  let problem = charProblem(c);
+  if (problem === null) return;
+  // U+FFFD in text to encode is simply a character MS932 lacks
+  if (encoding && problem === CharProblem.InvalidBytes) problem = CharProblem.Unmappable;
+  if (problems.length < MAX_PROBLEMS) {
+    problems.push({
+      code: CODE_BY_PROBLEM[problem],
+      message: `${problem} character ${codePointLabel(c)}`,
+      ...at,
+      char,
+    });
+  }
+};
+
 const scanText = (
   text: string,
   at: { row: number; line?: number; column: number; byteOffset?: number },
   encoding: boolean,
   problems: CareplanProblem[],
 ): void => {
-  let char = 0;
-  for (const c of text) {
-    char++;
-    let problem = charProblem(c);
-    if (problem === null) continue;
-    // U+FFFD in text to encode is simply a character MS932 lacks
-    if (encoding && problem === CharProblem.InvalidBytes) problem = CharProblem.Unmappable;
-    if (problems.length < MAX_PROBLEMS) {
-      problems.push({
-        code: CODE_BY_PROBLEM[problem],
-        message: `${problem} character ${codePointLabel(c)}`,
-        ...at,
-        char,
-      });
-    }
+  if (SURROGATE.test(text)) {
+    let char = 0;
+    for (const c of text) report(c, ++char, at, encoding, problems);
+    return;
+  }
+  // without surrogates one UTF-16 unit is one character; printable ASCII is the bulk and never a problem
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if ((unit >= 0x20 && unit < 0x7f) || isKnownGoodUnit(unit)) continue;
+    report(text[i], i + 1, at, encoding, problems);
   }
 };
 
@@ -102,16 +121,21 @@ export class Ms932Codec {
     const hasBom = bytes.subarray(0, 3).equals(UTF8_BOM);
     const body = hasBom ? bytes.subarray(3) : bytes;
     const problems: CareplanProblem[] = [];
-    const raw = new CsvRecordSplitter(body, hasBom ? 3 : 0, problems).split();
-    const records = raw.map((record, r): CsvRecord => {
-      const fields = record.fields.map((field, c) => {
-        const text = iconv.decode(field.bytes, MS932);
-        const at = { row: r + 1, line: record.line, column: c + 1, byteOffset: field.byteOffset };
-        scanText(text, at, false, problems);
-        return text;
-      });
-      return { row: r + 1, line: record.line, fields };
-    });
+    const decodeField = (field: FieldLocation): string => {
+      // nearly every field is clean: decoded through tables, with no per-character check left to do
+      const clean = decodeCleanMs932(field.source, field.start, field.end);
+      if (clean !== null) return clean;
+      const text = decodeMs932(field.source, field.start, field.end);
+      const { row, line, column, byteOffset } = field;
+      scanText(text, { row, line, column, byteOffset }, false, problems);
+      return text;
+    };
+    const split = new CsvRecordSplitter(body, hasBom ? 3 : 0, problems, decodeField).split();
+    const records = split.map((record, r): CsvRecord => ({
+      row: r + 1,
+      line: record.line,
+      fields: record.fields,
+    }));
     if (problems.length > 0) refuse('decode MS932 CSV', problems);
     return records;
   }

@@ -28,12 +28,17 @@ export const isServiceTypeFormat = (value: string): boolean => SERVICE_TYPE.test
 /** 介護保険事業所番号 検証番号; false also for malformed numbers. A failure is a warning only (§2.1). */
 export const hasValidOfficeCheckDigit = (value: string): boolean => {
   if (!isOfficeNumberFormat(value)) return false;
-  const body = [...value.slice(0, 9)].map((c) => (/\d/.test(c) ? +c : OFFICE_LETTERS.indexOf(c) + 10));
+  const body: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const unit = value.charCodeAt(i);
+    body.push(unit <= 57 ? unit - 48 : OFFICE_LETTERS.indexOf(value[i]) + 10);
+  }
   return mod10CheckDigit(body) === +value[9];
 };
 
 /** 保険者番号 検証番号 (weights 2,1,2,1,2 over the five body digits) */
 export const hasValidInsurerCheckDigit = (value: string): boolean => {
   if (!isInsurerNumberFormat(value)) return false;
-  return mod10CheckDigit([...value.slice(0, 5)].map(Number)) === +value[5];
+  const body = [0, 1, 2, 3, 4].map((i) => value.charCodeAt(i) - 48);
+  return mod10CheckDigit(body) === value.charCodeAt(5) - 48;
 };

@@ -1,7 +1,7 @@
 import { CareplanErrorCode } from '../careplan.errors';
 import { CsvFileKind, FileSchema } from '../column-schemas/column.types';
 import { FILE_SCHEMAS } from '../column-schemas/schema.registry';
-import { validateCell } from './cell.validator';
+import { checkCell } from './cell.validator';
 import { checkKeyRules } from './key-rules.validator';
 import { checkNumbering } from './numbering.validator';
 import { checkServiceUsageRules } from './service-usage-rules.validator';
@@ -74,11 +74,11 @@ export const validateFile = (options: ValidateFileOptions): ValidationIssue[] =>
       continue;
     }
     wellFormed.push(record);
-    schema.columns.forEach((column, i) => {
-      for (const f of validateCell(column, record.fields[i], options.mode)) {
-        issues.push(issue(record, column.no, f.code, f.severity, f.message));
-      }
-    });
+    const { columns } = schema;
+    for (let i = 0; i < columns.length; i++) {
+      const f = checkCell(columns[i], record.fields[i], options.mode);
+      if (f !== null) issues.push(issue(record, columns[i].no, f.code, f.severity, f.message));
+    }
   }
   issues.push(...checkKeyRules(options.kind, wellFormed, options.targetMonth ?? null, issue));
   const severity = structureSeverity(options.mode);
