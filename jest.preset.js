@@ -4,7 +4,7 @@ const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
-  moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
+  moduleNameMapper[`^${alias}$`] = path.join(__dirname, target);
 }
 
 module.exports = {

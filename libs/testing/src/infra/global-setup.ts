@@ -1,13 +1,14 @@
-// Jest globalSetup of the `integration` project: makes sure the local infrastructure runs (deploy/local/infra up,
+// Jest globalSetup of the `integration` and `e2e` projects: makes sure the local infrastructure runs (deploy/local/infra up,
 // idempotent) unless RENKEI_INFRA=external, then hands its settings to the workers through process.env
 // (workers inherit it) and a JSON file (read by setup-env.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { INFRA_SCRIPT, REPO_ROOT, readInfraEnvVars } from './infra-env';
+import { INFRA_ENV_FILE, INFRA_SCRIPT, REPO_ROOT, readInfraEnvVars } from './infra-env';
 
-export const INFRA_ENV_FILE = path.join(os.tmpdir(), `renkei-infra-env-${process.getuid?.() ?? 'user'}.json`);
+// the integration and e2e projects share this setup; Jest runs it once per project in one process
+const STARTED_MARK = 'RENKEI_INFRA_STARTED';
 
 function startInfra(): void {
   const logDir = path.join(os.tmpdir(), 'renkei-jest');
@@ -18,9 +19,9 @@ function startInfra(): void {
     encoding: 'utf8',
     timeout: 20 * 60 * 1000,
   });
-  writeFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  writeFileSync(logFile, output);
   if (result.status !== 0) {
-    const output = readFileSync(logFile, 'utf8');
     throw new Error(
       `'bash deploy/local/infra up' failed (exit ${result.status ?? result.signal}); log ${logFile}:\n${output}`,
     );
@@ -28,7 +29,10 @@ function startInfra(): void {
 }
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env.RENKEI_INFRA !== 'external') startInfra();
+  if (process.env.RENKEI_INFRA !== 'external' && !process.env[STARTED_MARK]) {
+    startInfra();
+    process.env[STARTED_MARK] = '1';
+  }
   const vars = readInfraEnvVars();
   Object.assign(process.env, vars);
   writeFileSync(INFRA_ENV_FILE, JSON.stringify(vars), { mode: 0o600 });

@@ -2,6 +2,7 @@
 // otherwise from `deploy/local/infra env`.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 
 export interface InfraEnv {
@@ -19,6 +20,8 @@ export interface InfraEnv {
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const INFRA_SCRIPT = path.join(REPO_ROOT, 'deploy/local/infra');
+/** where globalSetup leaves the settings for workers that did not inherit them */
+export const INFRA_ENV_FILE = path.join(os.tmpdir(), `renkei-infra-env-${process.getuid?.() ?? 'user'}.json`);
 
 /** The variables `deploy/local/infra env` prints; what services read in cluster mode. */
 export const INFRA_ENV_KEYS = [
