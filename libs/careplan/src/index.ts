@@ -10,7 +10,6 @@ export * from './column-schemas/column.types';
 export * from './column-schemas/schema.registry';
 export * from './identifiers/identifier.util';
 export * from './validation/validation.types';
-export { validateCell } from './validation/cell.validator';
 export { upgradeLegacyRows } from './validation/legacy-layout.upgrader';
 export type { UpgradedRows } from './validation/legacy-layout.upgrader';
 export { hasErrors, toRecords, validateFile } from './validation/file.validator';

@@ -40,18 +40,21 @@ export function parseEnvelope(der: Uint8Array): ParsedEnvelope {
   if (der.byteLength > ENVELOPE_LIMITS.maxEnvelopeBytes) {
     throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'envelope is larger than the size limit');
   }
-  const signedData = readSignedData(der);
-  const content = readContent(signedData);
+  const signedData = readSignedData(der, 'envelope');
+  const content = readContent(
+    signedData,
+    oid.OID_ENVELOPED_DATA,
+    'encapsulated content is not an EnvelopedData',
+  );
   const signerInfo = onlySignerInfo(signedData);
   const attributes = readSignedAttributes(signerInfo);
   const manifest = decodeManifest(attributes.manifestBytes);
-  const certificate = findSignerCertificate(signedData, signerInfo);
-  const certDer = new Uint8Array(certificate.toSchema().toBER(false));
+  const certificate = findSignerCertificate(signedData, signerInfo, 'envelope');
   return {
     manifest,
     manifestBytes: attributes.manifestBytes,
     manifestSha256: sha256Hex(attributes.manifestBytes),
-    signerCertificate: { der: certDer, sha256: sha256Hex(certDer) },
+    signerCertificate: signerCertificateOf(certificate),
     content,
     contentSha256: sha256Hex(content),
     signature: {
@@ -73,18 +76,36 @@ export function verifySignature(parsed: ParsedEnvelope, options: { publicKey?: K
   if (Buffer.from(signature.messageDigest).toString('hex') !== parsed.contentSha256) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
   }
-  const publicKey =
-    options.publicKey ??
+  checkSignerSignature(parsed.signerCertificate.der, signature, options.publicKey);
+}
+
+/**
+ * Checks a SignerInfo signature over its signed attributes with the signer certificate's key (or `publicKey`
+ * when the caller already holds it): the algorithm must fit the key, and the signature must verify.
+ */
+export function checkSignerSignature(
+  signerDer: Uint8Array,
+  signature: { signedAttributes: Uint8Array; algorithm: string; value: Uint8Array },
+  publicKey?: KeyObject,
+): void {
+  const key =
+    publicKey ??
     wrap(
       EnvelopeErrorCode.UNSUPPORTED_ALGORITHM,
       'signer public key is not usable',
-      () => new X509Certificate(parsed.signerCertificate.der).publicKey,
+      () => new X509Certificate(signerDer).publicKey,
     );
-  checkSignatureAlgorithm(publicKey, signature.algorithm);
+  checkSignatureAlgorithm(key, signature.algorithm);
   const ok = wrap(EnvelopeErrorCode.SIGNATURE_INVALID, 'signature does not verify', () =>
-    verify('sha256', signature.signedAttributes, publicKey, signature.value),
+    verify('sha256', signature.signedAttributes, key, signature.value),
   );
   if (!ok) throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'signature does not verify');
+}
+
+/** the DER of a certificate found in a SignedData, with its SHA-256 */
+export function signerCertificateOf(certificate: pkijs.Certificate): SignerCertificate {
+  const der = new Uint8Array(certificate.toSchema().toBER(false));
+  return { der, sha256: sha256Hex(der) };
 }
 
 /** `parseEnvelope` then `verifySignature`: everything intake needs, with no private key. */
@@ -94,33 +115,32 @@ export function verifyEnvelope(der: Uint8Array): VerifiedEnvelope {
   return parsed;
 }
 
-function readSignedData(der: Uint8Array): pkijs.SignedData {
-  const asn1 = decodeDer(der, 'envelope');
+/** the SignedData of a DER ContentInfo; `what` names the input in error messages */
+export function readSignedData(der: Uint8Array, what: string): pkijs.SignedData {
+  const asn1 = decodeDer(der, what);
   const contentInfo = wrap(
     EnvelopeErrorCode.MALFORMED_DER,
-    'envelope is not a CMS ContentInfo',
+    `${what} is not a CMS ContentInfo`,
     () => new pkijs.ContentInfo({ schema: asn1 }),
   );
   if (contentInfo.contentType !== oid.OID_SIGNED_DATA) {
     throw new EnvelopeError(
       EnvelopeErrorCode.NOT_SIGNED_DATA,
-      `envelope content type is ${contentInfo.contentType}, not SignedData`,
+      `${what} content type is ${contentInfo.contentType}, not SignedData`,
     );
   }
   return wrap(
     EnvelopeErrorCode.MALFORMED_DER,
-    'envelope SignedData is malformed',
+    `${what} SignedData is malformed`,
     () => new pkijs.SignedData({ schema: contentInfo.content }),
   );
 }
 
-function readContent(signedData: pkijs.SignedData): Uint8Array {
+/** the encapsulated content, which must be present and of `contentType` */
+export function readContent(signedData: pkijs.SignedData, contentType: string, message: string): Uint8Array {
   const { eContentType, eContent } = signedData.encapContentInfo;
-  if (eContentType !== oid.OID_ENVELOPED_DATA || !eContent) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.UNEXPECTED_CONTENT_TYPE,
-      'encapsulated content is not an EnvelopedData',
-    );
+  if (eContentType !== contentType || !eContent) {
+    throw new EnvelopeError(EnvelopeErrorCode.UNEXPECTED_CONTENT_TYPE, message);
   }
   // getValue() also joins a constructed (BER) OCTET STRING
   return wrap(
@@ -130,7 +150,7 @@ function readContent(signedData: pkijs.SignedData): Uint8Array {
   );
 }
 
-function onlySignerInfo(signedData: pkijs.SignedData): pkijs.SignerInfo {
+export function onlySignerInfo(signedData: pkijs.SignedData): pkijs.SignerInfo {
   if (signedData.signerInfos.length === 0) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNER_INFO_MISSING, 'SignedData has no SignerInfo');
   }
@@ -187,7 +207,7 @@ function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttributes {
   };
 }
 
-function single(
+export function single(
   attrs: pkijs.SignedAndUnsignedAttributes,
   type: string,
   missing: EnvelopeErrorCode,
@@ -203,9 +223,10 @@ function single(
   return found[0].values[0];
 }
 
-function findSignerCertificate(
+export function findSignerCertificate(
   signedData: pkijs.SignedData,
   signerInfo: pkijs.SignerInfo,
+  what: string,
 ): pkijs.Certificate {
   const sid: unknown = signerInfo.sid;
   const match =
@@ -217,7 +238,7 @@ function findSignerCertificate(
   if (!match) {
     throw new EnvelopeError(
       EnvelopeErrorCode.SIGNER_CERTIFICATE_MISSING,
-      'the signer certificate is not in the envelope',
+      `the signer certificate is not in the ${what}`,
     );
   }
   return match;

@@ -1,10 +1,11 @@
-import { FileDirection, FileKind } from '../file-names/file-kind.constants';
+import { FILE_KINDS, FileDirection, FileKind } from '../file-names/file-kind.constants';
 
 /**
  * The kind of a send unit as libs/envelope's manifest names it (`EnvelopeKind` in libs/envelope/src/manifest.ts).
  * The same wire strings are repeated here because a `type:util` lib must not depend on envelope; keep them equal.
+ * Only the kinds a rule below produces: no send unit is an `attachment`.
  */
-export type SendUnitKind = 'plan' | 'actual' | 'careplan' | 'delete' | 'attachment';
+export type SendUnitKind = 'plan' | 'actual' | 'careplan' | 'delete';
 
 /** every legal combination of files in one send unit (domain.md §1.4, §9.2) */
 export enum SendUnitType {
@@ -36,6 +37,7 @@ export enum HosokuMonthRule {
 export interface SendUnitRule {
   readonly type: SendUnitType;
   readonly kind: SendUnitKind;
+  /** the direction of the required (parent) kinds, from FILE_KINDS */
   readonly direction: FileDirection;
   /** kinds that must all be present */
   readonly required: readonly FileKind[];
@@ -44,7 +46,6 @@ export interface SendUnitRule {
   readonly hosokuMonth?: HosokuMonthRule;
 }
 
-const { FromPlanner, FromProvider } = FileDirection;
 const KIHON_SATELLITES = [FileKind.UpKihonSub1, FileKind.UpKihonSub2, FileKind.UpKihonImage];
 
 const rule = (
@@ -52,8 +53,15 @@ const rule = (
   kind: SendUnitKind,
   required: readonly FileKind[],
   optional: readonly FileKind[] = [],
-  extra: Partial<Pick<SendUnitRule, 'direction' | 'hosokuMonth'>> = {},
-): SendUnitRule => ({ type, kind, direction: FromPlanner, required, optional, ...extra });
+  extra: Partial<Pick<SendUnitRule, 'hosokuMonth'>> = {},
+): SendUnitRule => ({
+  type,
+  kind,
+  direction: FILE_KINDS[required[0]].direction,
+  required,
+  optional,
+  ...extra,
+});
 
 /**
  * Most specific first: the first rule whose required kinds are present and that allows every present kind wins.
@@ -73,8 +81,8 @@ export const SEND_UNIT_RULES: readonly SendUnitRule[] = [
   }),
   rule(SendUnitType.KyotakuPlanDelete, 'delete', [FileKind.Dlt1Kyo]),
   rule(SendUnitType.ServiceUsagePlanDelete, 'delete', [FileKind.DltPlan]),
-  rule(SendUnitType.Actual, 'actual', [FileKind.UpJsk], [], { direction: FromProvider }),
-  rule(SendUnitType.ActualDelete, 'delete', [FileKind.DltJsk], [], { direction: FromProvider }),
+  rule(SendUnitType.Actual, 'actual', [FileKind.UpJsk]),
+  rule(SendUnitType.ActualDelete, 'delete', [FileKind.DltJsk]),
   rule(
     SendUnitType.YoboPlanWithKihon,
     'careplan',

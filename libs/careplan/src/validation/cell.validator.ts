@@ -1,5 +1,12 @@
 import { CareplanErrorCode } from '../careplan.errors';
-import { hasValidInsurerCheckDigit, hasValidOfficeCheckDigit } from '../identifiers/identifier.util';
+import {
+  hasValidInsurerCheckDigit,
+  hasValidOfficeCheckDigit,
+  isInsuredNumberFormat,
+  isInsurerNumberFormat,
+  isOfficeNumberFormat,
+  isServiceTypeFormat,
+} from '../identifiers/identifier.util';
 import { CODE_TABLES } from '../column-schemas/code-tables.constants';
 import { ColumnDefinition, ColumnType, Requirement } from '../column-schemas/column.types';
 import { CSV_VERSION_WRITTEN, CSV_VERSIONS_READ, IssueSeverity, ValidationMode } from './validation.types';
@@ -34,10 +41,10 @@ const isMonth = (v: string): boolean => /^\d{4}(0[1-9]|1[0-2])$/.test(v);
 // integers may carry a minus sign: reductions exist in the service-code table and the layout does not forbid it
 const FORMATS: Record<ColumnType, (v: string) => boolean> = {
   [ColumnType.CsvVersion]: isMonth,
-  [ColumnType.InsurerNumber]: (v) => /^\d{6}$/.test(v),
-  [ColumnType.InsuredNumber]: (v) => /^(\d{10}|H\d{9})$/.test(v),
-  [ColumnType.OfficeNumber]: (v) => /^\d{2}[0-9A-HJ-NPR-Z]\d{7}$/.test(v),
-  [ColumnType.ServiceType]: (v) => /^[0-9A-Z]{2}$/.test(v),
+  [ColumnType.InsurerNumber]: isInsurerNumberFormat,
+  [ColumnType.InsuredNumber]: isInsuredNumberFormat,
+  [ColumnType.OfficeNumber]: isOfficeNumberFormat,
+  [ColumnType.ServiceType]: isServiceTypeFormat,
   [ColumnType.ServiceCode]: (v) => /^[0-9A-Z]{6}$/.test(v),
   [ColumnType.Date]: isDate,
   [ColumnType.DateOrZero]: (v) => v === '00000000' || isDate(v),
@@ -132,14 +139,4 @@ export const checkCell = (
     );
   }
   return column.type === ColumnType.CsvVersion ? checkVersion(value, mode) : checkDigits(column, value);
-};
-
-/** every problem with one cell, in the order an operator would fix them */
-export const validateCell = (
-  column: ColumnDefinition,
-  value: string,
-  mode: ValidationMode,
-): CellFinding[] => {
-  const found = checkCell(column, value, mode);
-  return found === null ? [] : [found];
 };

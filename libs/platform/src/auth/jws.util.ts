@@ -1,5 +1,9 @@
 // Compact JWS (RFC 7515) with ES256 only, on node:crypto: P-256 ECDSA over SHA-256, raw r||s signatures.
-import { createPublicKey, KeyObject, sign } from 'node:crypto';
+import { createPublicKey, KeyObject, sign, verify } from 'node:crypto';
+import { TOKEN_ALGORITHM } from './token-claims';
+
+// JWS carries ECDSA signatures as raw r||s (RFC 7518 §3.4), not DER
+const ES256_ENCODING = 'ieee-p1363';
 
 /** A public P-256 signing key as published in the JWKS. */
 export interface EcPublicJwk {
@@ -8,7 +12,7 @@ export interface EcPublicJwk {
   readonly x: string;
   readonly y: string;
   readonly kid: string;
-  readonly alg: 'ES256';
+  readonly alg: typeof TOKEN_ALGORITHM;
   readonly use: 'sig';
 }
 
@@ -26,14 +30,25 @@ export function publicJwkOf(key: KeyObject, kid: string): EcPublicJwk {
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) {
     throw new Error('token signing key is not an EC P-256 key');
   }
-  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg: TOKEN_ALGORITHM, use: 'sig' };
 }
 
 /** Signs `payload` as a compact JWS with header {alg: ES256, typ: JWT, kid}. */
 export function signEs256(payload: object, privateKey: KeyObject, kid: string): string {
-  const header = base64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid }));
+  const header = base64url(JSON.stringify({ alg: TOKEN_ALGORITHM, typ: 'JWT', kid }));
   const body = base64url(JSON.stringify(payload));
   const signingInput = `${header}.${body}`;
-  const signature = sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = sign('sha256', Buffer.from(signingInput), {
+    key: privateKey,
+    dsaEncoding: ES256_ENCODING,
+  });
   return `${signingInput}.${base64url(signature)}`;
+}
+
+/** Checks the ES256 signature (raw r||s, 64 bytes) of a compact JWS's `header.payload` signing input. */
+export function verifyEs256(signingInput: string, signature: Uint8Array, publicKey: KeyObject): boolean {
+  return (
+    signature.length === 64 &&
+    verify('sha256', Buffer.from(signingInput), { key: publicKey, dsaEncoding: ES256_ENCODING }, signature)
+  );
 }

@@ -1,8 +1,8 @@
 // Verifies platform tokens locally: compact JWS, ES256 only, a known kid, then iss/aud/exp/nbf/iat with at most
 // TOKEN_CLOCK_SKEW_SECONDS of skew. Keys are cached; an unknown kid triggers one refresh, rate-limited.
-import { createPublicKey, KeyObject, verify } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { AuthError, AuthErrorCode } from './auth.errors';
-import type { EcPublicJwk } from './jws.util';
+import { EcPublicJwk, verifyEs256 } from './jws.util';
 import { KeySetSource } from './key-set-source';
 import {
   TOKEN_ALGORITHM,
@@ -69,15 +69,7 @@ export class TokenVerifier {
       throw invalid(AuthErrorCode.AUTH_TOKEN_INVALID, 'token header has no kid');
     }
     const key = await this.keyFor(kid);
-    const signature = Buffer.from(signaturePart, 'base64url');
-    const ok =
-      signature.length === 64 &&
-      verify(
-        'sha256',
-        Buffer.from(`${headerPart}.${payloadPart}`),
-        { key, dsaEncoding: 'ieee-p1363' },
-        signature,
-      );
+    const ok = verifyEs256(`${headerPart}.${payloadPart}`, Buffer.from(signaturePart, 'base64url'), key);
     if (!ok) throw invalid(AuthErrorCode.AUTH_TOKEN_INVALID, 'token signature does not verify');
     return this.checkClaims(decodeJson(payloadPart, 'payload'));
   }
