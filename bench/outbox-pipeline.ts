@@ -158,12 +158,20 @@ async function pipeline(
 
     latencies = [];
     const pacedStart = performance.now();
+    // not awaited one by one (that would break the pacing), but a failed write fails the run instead of
+    // leaving appliedReach waiting forever
+    const pacedWrites: Promise<void>[] = [];
+    let writeFailure: unknown;
     for (let index = 0; index < PACED_EVENTS; index++) {
       const due = pacedStart + (index * 1000) / PACED_PER_SECOND;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      void write(1, PIPELINE_EVENTS + index);
+      pacedWrites.push(
+        write(1, PIPELINE_EVENTS + index).catch((error: unknown) => void (writeFailure ??= error)),
+      );
     }
+    await Promise.all(pacedWrites);
+    if (writeFailure !== undefined) throw writeFailure;
     await appliedReach(PIPELINE_EVENTS + PACED_EVENTS);
     results.push(
       {

@@ -22,8 +22,6 @@ export interface EventBusContractContext {
 }
 
 export interface EventBusContractFactory {
-  /** true when a group re-opened on a new bus instance resumes after its last committed offset */
-  readonly durableOffsets: boolean;
   createContext(): Promise<EventBusContractContext>;
 }
 

@@ -44,6 +44,15 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** Envelope headers every event carries on the bus (STYLE §6): set by the outbox, read by consumers. */
+export const EventHeaders = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  correlationId: 'correlation-id',
+  producer: 'producer',
+  occurredAt: 'occurred-at',
+} as const;
+
 /** Header names the bus itself sets on DLQ records. */
 export const DlqHeaders = {
   reason: 'x-dlq-reason',

@@ -3,11 +3,10 @@ import { Topics } from '@renkei/contracts';
 import { expectEventually } from '@renkei/testing';
 import { describeEventBusContract } from './event-bus.contract';
 import { PermanentMessageError, dlqTopicOf } from './event-bus';
-import { InProcessEventBus, partitionOf } from './in-process-event-bus';
+import { InProcessEventBus, partitionOf, type InProcessEventBusOptions } from './in-process-event-bus';
 import { silentLogger } from './platform-logger';
 
 describeEventBusContract(InProcessEventBus.name, {
-  durableOffsets: false,
   createContext: async () => ({
     topic: Topics.platformProbeRecorded.name,
     // the contract's publish means "accepted", as with Kafka; acknowledge: 'handled' is tested below
@@ -16,12 +15,24 @@ describeEventBusContract(InProcessEventBus.name, {
   }),
 });
 
+const opened: InProcessEventBus[] = [];
+// every bus a test opens is closed after it, also when the test fails
+const openBus = (options: InProcessEventBusOptions = {}): InProcessEventBus => {
+  const bus = new InProcessEventBus({ logger: silentLogger, ...options });
+  opened.push(bus);
+  return bus;
+};
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((bus) => bus.close()));
+});
+
 describe(InProcessEventBus.name, () => {
   const topic = Topics.platformProbeRecorded.name;
   const encode = (value: string): Uint8Array => new TextEncoder().encode(value);
 
   it('resolves publish before any handler runs with acknowledge: enqueued', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger, acknowledge: 'enqueued' });
+    const sut = openBus({ acknowledge: 'enqueued' });
     const seen: string[] = [];
     await sut.subscribe({
       groupId: 'g.one',
@@ -33,11 +44,10 @@ describe(InProcessEventBus.name, () => {
 
     expect(seen).toEqual([]);
     await expectEventually(() => expect(seen).toEqual(['k']));
-    await sut.close();
   });
 
   it('delivers messages published before the group subscribed', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     await sut.publish([{ topic, key: 'k', value: encode('early') }]);
     const seen: string[] = [];
 
@@ -48,13 +58,12 @@ describe(InProcessEventBus.name, () => {
     });
 
     await expectEventually(() => expect(seen).toEqual(['early']));
-    await sut.close();
   });
 
   it('records published, consumed, DLQ, lag and DLQ depth metrics on a shared registry', async () => {
     const registry = new Registry();
-    const sut = new InProcessEventBus({ logger: silentLogger, registry });
-    const other = new InProcessEventBus({ logger: silentLogger, registry });
+    const sut = openBus({ registry });
+    openBus({ registry }); // a second bus on the same registry reuses its metrics
     let failures = 0;
     await sut.subscribe({
       groupId: 'g.metrics',
@@ -87,11 +96,10 @@ describe(InProcessEventBus.name, () => {
     );
     expect(text).toContain(`renkei_messaging_dlq_messages_total{topic="${topic}"} 1`);
     expect(text).toContain(`renkei_messaging_consumer_lag{group="g.metrics",topic="${topic}"} 0`);
-    await Promise.all([sut.close(), other.close()]);
   });
 
   it('hands a stopped member’s message to the remaining member', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger, partitions: 1, acknowledge: 'enqueued' });
+    const sut = openBus({ partitions: 1, acknowledge: 'enqueued' });
     const seenBySecond: string[] = [];
     const first = await sut.subscribe({
       groupId: 'g.handover',
@@ -111,11 +119,10 @@ describe(InProcessEventBus.name, () => {
     await first.stop();
 
     await expectEventually(() => expect(seenBySecond).toEqual(['m']));
-    await sut.close();
   });
 
   it('rejects publish after close', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     await sut.close();
 
     await expect(sut.publish([{ topic, key: 'k', value: encode('x') }])).rejects.toThrow('closed');
@@ -141,7 +148,7 @@ describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
   }
 
   it('resolves publish only once every consuming group has handled the message', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     const slow = gate();
     const handled: string[] = [];
     await sut.subscribe({
@@ -166,11 +173,10 @@ describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
     slow.open();
     await publishing;
     expect(handled).toEqual(['fast', 'slow']);
-    await sut.close();
   });
 
   it('counts a message sent to the DLQ as handled', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     await sut.subscribe({
       groupId: 'g.poison',
       topics: [topic],
@@ -180,11 +186,10 @@ describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
     });
 
     await expect(sut.publish([{ topic, key: 'k', value: encode('x') }])).resolves.toBeUndefined();
-    await sut.close();
   });
 
   it('resolves at once when no group consumes the topic, keeping the message for a later group', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
 
     await sut.publish([{ topic, key: 'k', value: encode('early') }]);
     const seen: string[] = [];
@@ -195,11 +200,10 @@ describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
     });
 
     await expectEventually(() => expect(seen).toEqual(['early']));
-    await sut.close();
   });
 
   it('rejects publish when the consuming group stops before handling, so the outbox keeps the row', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     const subscription = await sut.subscribe({
       groupId: 'g.stopping',
       topics: [topic],
@@ -213,11 +217,10 @@ describe('InProcessEventBus with acknowledge: handled (standalone)', () => {
     await subscription.stop();
 
     await expect(publishing).rejects.toMatchObject({ code: 'EVENT_NOT_HANDLED' });
-    await sut.close();
   });
 
   it('rejects waiting publishers when the bus closes', async () => {
-    const sut = new InProcessEventBus({ logger: silentLogger });
+    const sut = openBus();
     const never = gate();
     await sut.subscribe({ groupId: 'g.stuck', topics: [topic], handler: () => never.opened });
 

@@ -20,7 +20,7 @@ import {
 } from './event-bus';
 import {
   abortableDelay,
-  deliverWithRetry,
+  deliverAndRecord,
   dlqHeadersFor,
   resolveRetryPolicy,
   type DeliveryOutcome,
@@ -315,37 +315,25 @@ export class InProcessEventBus extends EventBus {
     }
   }
 
-  private async deliver(
+  private deliver(
     group: Group,
     member: Member,
     message: Omit<IncomingMessage, 'attempt'>,
   ): Promise<DeliveryOutcome> {
-    const outcome = await deliverWithRetry(message, member.spec.handler, member.policy, {
-      onRetry: (attempt, error) => {
-        this.metrics.consumedOne(group.id, message.topic, 'retried');
-        this.logger.debug(
-          { group: group.id, topic: message.topic, attempt, err: String(error) },
-          'Handler failed; retrying.',
+    return deliverAndRecord(message, member.spec.handler, member.policy, {
+      groupId: group.id,
+      metrics: this.metrics,
+      logger: this.logger,
+      wait: (ms) => abortableDelay(ms, member.abort.signal),
+      sendToDlq: async (outcome) => {
+        this.append(
+          dlqTopicOf(message.topic),
+          message.key,
+          message.value,
+          dlqHeadersFor(message, group.id, outcome),
         );
       },
-      wait: (ms) => abortableDelay(ms, member.abort.signal),
     });
-    if (outcome.kind === 'handled') this.metrics.consumedOne(group.id, message.topic, 'ok');
-    if (outcome.kind === 'dlq') {
-      this.append(
-        dlqTopicOf(message.topic),
-        message.key,
-        message.value,
-        dlqHeadersFor(message, group.id, outcome),
-      );
-      this.metrics.dlqMessages.inc({ topic: message.topic });
-      this.metrics.consumedOne(group.id, message.topic, 'dlq');
-      this.logger.warn(
-        { group: group.id, topic: message.topic, reason: outcome.reason },
-        'Message sent to the dead-letter topic.',
-      );
-    }
-    return outcome;
   }
 
   private async stopMember(group: Group, member: Member): Promise<void> {

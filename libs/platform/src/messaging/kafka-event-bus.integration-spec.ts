@@ -10,7 +10,6 @@ import { silentLogger } from './platform-logger';
 const topic = Topics.platformProbeRecorded.name;
 
 describeEventBusContract(KafkaEventBus.name, {
-  durableOffsets: true,
   createContext: async () => {
     const { kafkaBrokers } = readInfraEnv();
     const topicPrefix = `${uniqueName('t')}.`;

@@ -28,7 +28,7 @@ import {
 } from './event-bus';
 import {
   abortableDelay,
-  deliverWithRetry,
+  deliverAndRecord,
   dlqHeadersFor,
   resolveRetryPolicy,
   type DeliveryOutcome,
@@ -193,6 +193,16 @@ export class KafkaEventBus extends EventBus {
   /** computes consumer lag and DLQ depth now (the bus also does it every `metricsIntervalMs`) */
   async refreshMetrics(): Promise<void> {
     const admin = await this.adminReady();
+    // subscriptions often share topics: ask the broker for each topic's offsets once per refresh
+    const topicOffsets = new Map<string, ReturnType<Admin['fetchTopicOffsets']>>();
+    const endsOf = (wireTopic: string): ReturnType<Admin['fetchTopicOffsets']> => {
+      let ends = topicOffsets.get(wireTopic);
+      if (!ends) {
+        ends = admin.fetchTopicOffsets(wireTopic);
+        topicOffsets.set(wireTopic, ends);
+      }
+      return ends;
+    };
     const topics = new Set<string>();
     for (const subscription of this.subscriptions) {
       const { groupId } = subscription.spec;
@@ -202,7 +212,7 @@ export class KafkaEventBus extends EventBus {
         topics: subscription.spec.topics.map((topic) => this.wire(topic)),
       });
       for (const { topic: wireTopic, partitions } of committed) {
-        const ends = await admin.fetchTopicOffsets(wireTopic);
+        const ends = await endsOf(wireTopic);
         let lag = 0;
         for (const end of ends) {
           const done = partitions.find((partition) => partition.partition === end.partition)?.offset ?? '-1';
@@ -241,7 +251,6 @@ export class KafkaEventBus extends EventBus {
         { key: message.key, value: message.value, headers: dlqHeadersFor(message, groupId, outcome) },
       ],
     });
-    this.metrics.dlqMessages.inc({ topic: message.topic });
   }
 
   /** @internal */
@@ -339,6 +348,7 @@ class KafkaSubscription {
   }: EachBatchPayload): Promise<void> {
     const topic = this.bus.unwire(batch.topic);
     let pending: string | undefined;
+    let lastDone: string | undefined;
     let sinceCommit = 0;
     try {
       for (const raw of batch.messages) {
@@ -355,7 +365,7 @@ class KafkaSubscription {
         if (!done) return;
         resolveOffset(raw.offset);
         pending = raw.offset;
-        this.recordLag(topic, batch.partition, Number(batch.highWatermark) - Number(raw.offset) - 1);
+        lastDone = raw.offset;
         if (++sinceCommit >= COMMIT_EVERY_MESSAGES) {
           await this.commit(topic, batch.partition, pending);
           pending = undefined;
@@ -363,6 +373,9 @@ class KafkaSubscription {
         }
       }
     } finally {
+      // once per batch, not per message: the lag gauge is a sum over partitions
+      if (lastDone !== undefined)
+        this.recordLag(topic, batch.partition, Number(batch.highWatermark) - Number(lastDone) - 1);
       // only offsets of messages whose handler resolved (or that reached the DLQ) are ever committed
       if (pending !== undefined) await this.commit(topic, batch.partition, pending);
     }
@@ -387,31 +400,15 @@ class KafkaSubscription {
     message: Omit<IncomingMessage, 'attempt'>,
     heartbeat: () => Promise<void>,
   ): Promise<boolean> {
-    const { groupId } = this.spec;
-    const metrics = this.bus.busMetrics;
-    const outcome = await deliverWithRetry(message, this.spec.handler, this.policy, {
-      onRetry: (attempt, error) => {
-        metrics.consumedOne(groupId, message.topic, 'retried');
-        this.bus.busLogger.debug(
-          { group: groupId, topic: message.topic, attempt, err: String(error) },
-          'Handler failed; retrying.',
-        );
-      },
+    const outcome = await deliverAndRecord(message, this.spec.handler, this.policy, {
+      groupId: this.spec.groupId,
+      metrics: this.bus.busMetrics,
+      logger: this.bus.busLogger,
       wait: (ms) => this.waitWithHeartbeats(ms, heartbeat),
-    });
-    if (outcome.kind === 'aborted') return false;
-    if (outcome.kind === 'dlq') {
       // throws when the DLQ write fails: nothing is committed and kafkajs fetches the message again
-      await this.bus.sendToDlq(message, groupId, outcome);
-      metrics.consumedOne(groupId, message.topic, 'dlq');
-      this.bus.busLogger.warn(
-        { group: groupId, topic: message.topic, reason: outcome.reason },
-        'Message sent to the dead-letter topic.',
-      );
-    } else {
-      metrics.consumedOne(groupId, message.topic, 'ok');
-    }
-    return true;
+      sendToDlq: (dlq) => this.bus.sendToDlq(message, this.spec.groupId, dlq),
+    });
+    return outcome.kind !== 'aborted';
   }
 
   private commit(topic: string, partition: number, doneOffset: string): Promise<void> {

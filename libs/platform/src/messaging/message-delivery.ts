@@ -1,17 +1,17 @@
 // The delivery rules both adapters share: in-process retry with exponential backoff for transient errors,
 // the DLQ at once for PermanentMessageError, the DLQ with `retries-exhausted` after the last attempt.
 import { runWithCorrelationId } from '../logging/correlation';
-
-/** the outbox writes it (EventHeaders.correlationId) */
-const CORRELATION_ID_HEADER = 'correlation-id';
 import {
   DlqHeaders,
+  EventHeaders,
   PermanentMessageError,
   type IncomingMessage,
   type MessageHandler,
   type MessageHeaders,
   type RetryPolicy,
 } from './event-bus';
+import type { MessagingMetrics } from './messaging.metrics';
+import type { PlatformLogger } from './platform-logger';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 8,
@@ -65,7 +65,7 @@ export async function deliverWithRetry(
   for (let attempt = 1; ; attempt++) {
     try {
       // the handler's logs carry the correlation id of the request or envelope that caused the event
-      await runWithCorrelationId(message.headers[CORRELATION_ID_HEADER], () =>
+      await runWithCorrelationId(message.headers[EventHeaders.correlationId], () =>
         handler({ ...message, attempt }),
       );
       return { kind: 'handled', attempts: attempt };
@@ -80,6 +80,42 @@ export async function deliverWithRetry(
       if (!(await hooks.wait(backoffMs(policy, attempt)))) return { kind: 'aborted', attempts: attempt };
     }
   }
+}
+
+export interface RecordedDeliveryHooks {
+  readonly groupId: string;
+  readonly metrics: MessagingMetrics;
+  readonly logger: PlatformLogger;
+  /** waits `ms`; resolves false when the subscription is stopping */
+  wait(ms: number): Promise<boolean>;
+  /** writes the message to `<topic>.dlq`; a rejection leaves the message for redelivery */
+  sendToDlq(outcome: Extract<DeliveryOutcome, { kind: 'dlq' }>): Promise<void>;
+}
+
+/** deliverWithRetry plus what both adapters record around it: consume metrics, DLQ write and count, logs */
+export async function deliverAndRecord(
+  message: Omit<IncomingMessage, 'attempt'>,
+  handler: MessageHandler,
+  policy: RetryPolicy,
+  hooks: RecordedDeliveryHooks,
+): Promise<DeliveryOutcome> {
+  const { groupId, metrics, logger } = hooks;
+  const { topic } = message;
+  const outcome = await deliverWithRetry(message, handler, policy, {
+    onRetry: (attempt, error) => {
+      metrics.consumedOne(groupId, topic, 'retried');
+      logger.debug({ group: groupId, topic, attempt, err: String(error) }, 'Handler failed; retrying.');
+    },
+    wait: (ms) => hooks.wait(ms),
+  });
+  if (outcome.kind === 'handled') metrics.consumedOne(groupId, topic, 'ok');
+  if (outcome.kind === 'dlq') {
+    await hooks.sendToDlq(outcome);
+    metrics.dlqMessages.inc({ topic });
+    metrics.consumedOne(groupId, topic, 'dlq');
+    logger.warn({ group: groupId, topic, reason: outcome.reason }, 'Message sent to the dead-letter topic.');
+  }
+  return outcome;
 }
 
 export function describeError(error: unknown): string {

@@ -1,5 +1,6 @@
-// Get-or-create on a prom-client registry, so several buses, relays or services can share one registry
-// without "metric already registered" errors.
+// Get-or-create on a prom-client registry, so several buses, relays, stores or services can share one registry
+// without "metric already registered" errors. (MetricsRegistry does the same on the registry it owns; the
+// adapters take a raw prom-client Registry, so they use these.)
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export function counterOn<L extends string>(
@@ -8,9 +9,12 @@ export function counterOn<L extends string>(
   help: string,
   labelNames: readonly L[],
 ): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter<L>({ name, help, labelNames, registers: [registry] });
+  return getOrCreate(
+    registry,
+    name,
+    Counter,
+    () => new Counter<L>({ name, help, labelNames, registers: [registry] }),
+  );
 }
 
 export function gaugeOn<L extends string>(
@@ -19,9 +23,12 @@ export function gaugeOn<L extends string>(
   help: string,
   labelNames: readonly L[],
 ): Gauge<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Gauge<L>;
-  return new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  return getOrCreate(
+    registry,
+    name,
+    Gauge,
+    () => new Gauge<L>({ name, help, labelNames, registers: [registry] }),
+  );
 }
 
 export function histogramOn<L extends string>(
@@ -31,7 +38,22 @@ export function histogramOn<L extends string>(
   labelNames: readonly L[],
   buckets: number[],
 ): Histogram<L> {
+  return getOrCreate(
+    registry,
+    name,
+    Histogram,
+    () => new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] }),
+  );
+}
+
+function getOrCreate<M>(
+  registry: Registry,
+  name: string,
+  kind: abstract new (...args: never[]) => object,
+  create: () => M,
+): M {
   const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Histogram<L>;
-  return new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  if (existing === undefined) return create();
+  if (!(existing instanceof kind)) throw new Error(`Metric ${name} is already registered with another type.`);
+  return existing as M;
 }

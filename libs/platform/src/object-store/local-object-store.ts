@@ -18,7 +18,7 @@ import {
   type PutResult,
 } from './object-store';
 import { ObjectStoreMetrics } from './object-store.metrics';
-import { DigestStream, digestingBody, normalizeSha256 } from './object-stream.util';
+import { assertExpectedSha256, DigestStream, digestingBody } from './object-stream.util';
 
 export interface LocalObjectStoreOptions {
   /** the directory holding the objects; created on first use */
@@ -59,12 +59,7 @@ export class LocalObjectStore extends ObjectStore {
           await file.close();
         }
         const sha256 = meter.sha256;
-        if (options.expectedSha256 !== undefined && normalizeSha256(options.expectedSha256) !== sha256) {
-          throw new ObjectStoreError(
-            ObjectStoreErrorCode.DigestMismatch,
-            `Object ${key} was not stored: its SHA-256 is ${sha256}, expected ${options.expectedSha256}.`,
-          );
-        }
+        assertExpectedSha256(key, options.expectedSha256, sha256);
         await this.moveIntoPlace(tmp, target, key);
         this.metrics.written(meter.size);
         return { key, size: meter.size, sha256 };

@@ -20,7 +20,7 @@ import {
   type PutResult,
 } from './object-store';
 import { ObjectStoreMetrics } from './object-store.metrics';
-import { DigestStream, digestingBody, normalizeSha256 } from './object-stream.util';
+import { assertExpectedSha256, DigestStream, digestingBody } from './object-stream.util';
 
 export interface MinioObjectStoreOptions {
   readonly endPoint: string;
@@ -97,9 +97,7 @@ export class MinioObjectStore extends ObjectStore {
           for await (const chunk of source) await this.bufferChunk(name, state, chunk, options.contentType);
         });
         const sha256 = meter.sha256;
-        if (options.expectedSha256 !== undefined && normalizeSha256(options.expectedSha256) !== sha256) {
-          throw digestMismatch(key, options.expectedSha256, sha256);
-        }
+        assertExpectedSha256(key, options.expectedSha256, sha256);
         await this.finishPut(name, state, options.contentType);
         this.metrics.written(meter.size);
         return { key, size: meter.size, sha256 };
@@ -289,13 +287,6 @@ function isCoded(error: unknown): error is { code?: unknown } {
 
 function unavailable(message: string, cause?: unknown): ObjectStoreError {
   return new ObjectStoreError(ObjectStoreErrorCode.Unavailable, message, { cause });
-}
-
-function digestMismatch(key: string, expected: string, actual: string): ObjectStoreError {
-  return new ObjectStoreError(
-    ObjectStoreErrorCode.DigestMismatch,
-    `Object ${key} was not stored: its SHA-256 is ${actual}, expected ${expected}.`,
-  );
 }
 
 function contentTypeHeader(contentType: string | undefined): Record<string, string> {

@@ -1,5 +1,6 @@
 // Prometheus metrics for the object store adapters (get-or-create, so several instances share one registry).
-import { Counter, Histogram, register, type Registry } from 'prom-client';
+import { register, type Counter, type Histogram, type Registry } from 'prom-client';
+import { counterOn, histogramOn } from '../messaging/metric.util';
 import { ObjectStoreError, ObjectStoreErrorCode } from './object-store';
 
 export type ObjectStoreOp = 'put' | 'get' | 'stat' | 'delete' | 'list' | 'check';
@@ -12,22 +13,25 @@ export class ObjectStoreMetrics {
   private readonly duration: Histogram<'op'>;
 
   constructor(registry: Registry = register) {
-    this.operations = getOrCreate(registry, Counter, {
-      name: 'renkei_object_store_operations_total',
-      help: 'Object store operations by operation and outcome.',
-      labelNames: ['op', 'outcome'] as const,
-    });
-    this.bytes = getOrCreate(registry, Counter, {
-      name: 'renkei_object_store_bytes_total',
-      help: 'Object body bytes written to (put) and read from (get) the object store.',
-      labelNames: ['direction'] as const,
-    });
-    this.duration = getOrCreate(registry, Histogram, {
-      name: 'renkei_object_store_operation_duration_seconds',
-      help: 'Object store operation duration; for get, until the body starts streaming.',
-      labelNames: ['op'] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    });
+    this.operations = counterOn(
+      registry,
+      'renkei_object_store_operations_total',
+      'Object store operations by operation and outcome.',
+      ['op', 'outcome'],
+    );
+    this.bytes = counterOn(
+      registry,
+      'renkei_object_store_bytes_total',
+      'Object body bytes written to (put) and read from (get) the object store.',
+      ['direction'],
+    );
+    this.duration = histogramOn(
+      registry,
+      'renkei_object_store_operation_duration_seconds',
+      'Object store operation duration; for get, until the body starts streaming.',
+      ['op'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
   }
 
   async track<T>(op: ObjectStoreOp, run: () => Promise<T>): Promise<T> {
@@ -85,16 +89,4 @@ export function outcomeOf(error: unknown): ObjectStoreOutcome {
       return unmapped;
     }
   }
-}
-
-function getOrCreate<M, C>(
-  registry: Registry,
-  Metric: new (config: C) => M,
-  config: C & { name: string },
-): M {
-  const existing = registry.getSingleMetric(config.name);
-  if (existing === undefined) return new Metric({ ...config, registers: [registry] });
-  if (!(existing instanceof Metric))
-    throw new Error(`Metric ${config.name} is already registered with another type.`);
-  return existing;
 }

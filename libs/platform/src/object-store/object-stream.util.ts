@@ -74,3 +74,12 @@ export function digestingBody(
 export function normalizeSha256(hex: string): string {
   return hex.trim().toLowerCase();
 }
+
+/** throws DIGEST_MISMATCH when the caller gave an expected SHA-256 and the body's differs */
+export function assertExpectedSha256(key: string, expected: string | undefined, actual: string): void {
+  if (expected === undefined || normalizeSha256(expected) === actual) return;
+  throw new ObjectStoreError(
+    ObjectStoreErrorCode.DigestMismatch,
+    `Object ${key} was not stored: its SHA-256 is ${actual}, expected ${expected}.`,
+  );
+}

@@ -1,13 +1,7 @@
-// Envelope headers every event carries on the bus (STYLE §6): set by the outbox, read by consumers.
-import { PermanentMessageError, type IncomingMessage } from '../messaging/event-bus';
+// Reading the envelope headers (STYLE §6); their names live with the bus, which reads the correlation id too.
+import { EventHeaders, PermanentMessageError, type IncomingMessage } from '../messaging/event-bus';
 
-export const EventHeaders = {
-  eventId: 'event-id',
-  eventType: 'event-type',
-  correlationId: 'correlation-id',
-  producer: 'producer',
-  occurredAt: 'occurred-at',
-} as const;
+export { EventHeaders };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

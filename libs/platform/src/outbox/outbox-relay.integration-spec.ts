@@ -218,6 +218,23 @@ describe(OutboxRelay.name, () => {
     expect(text).toContain(`renkei_outbox_relay_lag_seconds_count{schema="${schema}"} 3`);
   });
 
+  it('reports the backlog it cannot publish while another relay holds the publishing lock', async () => {
+    await addProbes('standby', [1, 2, 3]);
+    const leader = dataSource.createQueryRunner();
+    await leader.connect();
+    await leader.startTransaction();
+    try {
+      await leader.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`renkei.outbox.${schema}`]);
+
+      expect(await relay().drainOnce()).toBe(0);
+
+      expect(await registry.metrics()).toContain(`renkei_outbox_backlog{schema="${schema}"} 3`);
+    } finally {
+      await leader.rollbackTransaction();
+      await leader.release();
+    }
+  });
+
   it('deletes published rows older than the retention and keeps unpublished ones', async () => {
     await addProbes('old', [1, 2]);
     const sut = relay({ retentionMs: 0 });

@@ -99,11 +99,17 @@ export class OutboxRelay {
   async drainOnce(): Promise<number> {
     let total = 0;
     for (;;) {
-      const count = await this.publishBatch();
+      const { count, locked } = await this.publishBatch();
       total += count;
+      if (!locked) {
+        // another relay publishes this schema; only a count tells how far behind it is
+        await this.refreshBacklog();
+        return total;
+      }
       if (count < this.batchSize) break;
     }
-    await this.refreshBacklog();
+    // a short batch under the lock means no committed row is left unpublished: no count(*) needed
+    this.backlog.set({ schema: this.options.schema }, 0);
     return total;
   }
 
@@ -148,8 +154,8 @@ export class OutboxRelay {
     return this.wakeSignal.wait(this.pollIntervalMs);
   }
 
-  // returns the number of rows published; 0 also when another relay holds the publishing lock
-  private async publishBatch(): Promise<number> {
+  // the number of rows published, and whether this relay held the publishing lock
+  private async publishBatch(): Promise<{ count: number; locked: boolean }> {
     const runner = this.options.dataSource.createQueryRunner();
     await runner.connect();
     try {
@@ -159,7 +165,7 @@ export class OutboxRelay {
       ])) as [{ locked: boolean }];
       if (!locked) {
         await runner.rollbackTransaction();
-        return 0;
+        return { count: 0, locked };
       }
       // relies on outbox_event_unpublished_idx
       const rows = (await runner.query(
@@ -169,7 +175,7 @@ export class OutboxRelay {
       )) as OutboxRow[];
       if (rows.length === 0) {
         await runner.rollbackTransaction();
-        return 0;
+        return { count: 0, locked };
       }
       const messages: OutgoingMessage[] = rows.map((row) => ({
         topic: row.topic,
@@ -186,7 +192,7 @@ export class OutboxRelay {
       await runner.commitTransaction();
       for (const { lag } of marked) this.lag.observe({ schema: this.options.schema }, Math.max(0, lag));
       this.published.inc({ schema: this.options.schema }, rows.length);
-      return rows.length;
+      return { count: rows.length, locked };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -196,6 +202,7 @@ export class OutboxRelay {
   }
 
   private async refreshBacklog(): Promise<void> {
+    // relies on outbox_event_unpublished_idx (partial: only unpublished rows)
     const [{ count }] = (await this.options.dataSource.query(
       `SELECT count(*)::int AS "count" FROM ${this.table} WHERE "published_at" IS NULL`,
     )) as [{ count: number }];
