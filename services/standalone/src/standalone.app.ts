@@ -16,9 +16,11 @@ import {
   parseEnv,
   PinoNestLogger,
   PlatformDefaults,
+  Redactor,
   RunningApp,
   ServiceDefinition,
   startApp,
+  withDatabaseUrl,
 } from '@renkei/platform';
 import { registryDefinition, RegistryModule } from '@renkei/registry';
 import { storageDefinition, StorageModule } from '@renkei/storage';
@@ -84,30 +86,26 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
       TOKEN_SIGNING_KEY_SECRET: signingKeySecretIn(config.dataDir),
     });
   }
+  // the embedded database's generated password joins the redaction list once it is known
+  const redactor = new Redactor(config.secrets.values);
   const logger = createLogger({
     service: 'standalone',
     level: config.log.level,
     format: config.log.format,
-    secretValues: config.secrets.values,
+    redactor,
   });
   Logger.overrideLogger(new PinoNestLogger(logger));
   const embedded = config.db.url
     ? undefined
     : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);
   try {
-    if (embedded) config = config.withDatabaseUrl(embedded.url);
-    // the embedded database's generated password joins the redaction list
-    const appLogger = embedded
-      ? createLogger({
-          service: 'standalone',
-          level: config.log.level,
-          format: config.log.format,
-          secretValues: config.secrets.values,
-        })
-      : logger;
+    if (embedded) {
+      config = withDatabaseUrl(config, embedded.url);
+      redactor.add(config.secrets.values);
+    }
     // standalone is its own operator: it applies its migrations before serving, as `npm run migrate` would
     await migrateServices(config.db.url ?? '', platformServices);
-    const running = await startApp(standaloneApp, { config, logger: appLogger });
+    const running = await startApp(standaloneApp, { config, logger });
     running.logger.info(
       { dataDir: config.dataDir, embeddedDatabase: embedded !== undefined },
       'standalone ready',

@@ -59,7 +59,6 @@ export async function startApp(spec: AppSpec, options: StartOptions = {}): Promi
     imports: [PlatformModule.forRoot(runtime), ...spec.modules],
   };
   const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
-  app.useLogger(new PinoNestLogger(logger));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as AddressInfo;

@@ -27,56 +27,41 @@ export interface AuthConfig {
   readonly signingKeySecret: string | undefined;
 }
 
-const DEFAULT_AUTH: AuthConfig = {
-  keySet: 'http',
-  certificateUrl: 'http://127.0.0.1:8082',
-  trustAnchorsPem: undefined,
-  signingKeySecret: undefined,
-};
+/**
+ * Built once by `loadPlatformConfig`; a plain readonly object. The class exists only to be the Nest injection
+ * token (`@Inject(PlatformConfig)`); it is never instantiated.
+ */
+export abstract class PlatformConfig {
+  /** the process's name: a service (`intake`) or `standalone` */
+  abstract readonly service: string;
+  abstract readonly http: { readonly host: string; readonly port: number };
+  abstract readonly metrics: { readonly host: string; readonly port: number };
+  abstract readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
+  abstract readonly db: { readonly url: string | undefined; readonly poolSize: number };
+  abstract readonly bus: {
+    readonly driver: EventBusDriver;
+    readonly kafka: { readonly brokers: string[]; readonly clientId: string; readonly topicPrefix: string };
+  };
+  abstract readonly objects: {
+    readonly driver: ObjectStoreDriver;
+    readonly minio: MinioConfig | undefined;
+    readonly localRoot: string;
+  };
+  abstract readonly dataDir: string;
+  abstract readonly outbox: { readonly pollIntervalMs: number };
+  abstract readonly shutdownGraceMs: number;
+  /** names and values of secret variables, for log redaction; never log this object whole */
+  abstract readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] };
+  abstract readonly auth: AuthConfig;
+}
 
-/** Nest injection token and value object. */
-export class PlatformConfig {
-  constructor(
-    /** the process's name: a service (`intake`) or `standalone` */
-    readonly service: string,
-    readonly http: { readonly host: string; readonly port: number },
-    readonly metrics: { readonly host: string; readonly port: number },
-    readonly log: { readonly level: string; readonly format: 'json' | 'pretty' },
-    readonly db: { readonly url: string | undefined; readonly poolSize: number },
-    readonly bus: {
-      readonly driver: EventBusDriver;
-      readonly kafka: { readonly brokers: string[]; readonly clientId: string; readonly topicPrefix: string };
-    },
-    readonly objects: {
-      readonly driver: ObjectStoreDriver;
-      readonly minio: MinioConfig | undefined;
-      readonly localRoot: string;
-    },
-    readonly dataDir: string,
-    readonly outbox: { readonly pollIntervalMs: number },
-    readonly shutdownGraceMs: number,
-    /** names and values of secret variables, for log redaction; never log this object whole */
-    readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] },
-    readonly auth: AuthConfig = DEFAULT_AUTH,
-  ) {}
-
-  /** the same configuration pointing at another database (standalone's embedded PostgreSQL) */
-  withDatabaseUrl(url: string): PlatformConfig {
-    return new PlatformConfig(
-      this.service,
-      this.http,
-      this.metrics,
-      this.log,
-      { ...this.db, url },
-      this.bus,
-      this.objects,
-      this.dataDir,
-      this.outbox,
-      this.shutdownGraceMs,
-      { names: this.secrets.names, values: [...this.secrets.values, ...secretValuesOfUrl(url)] },
-      this.auth,
-    );
-  }
+/** the same configuration pointing at another database (standalone's embedded PostgreSQL) */
+export function withDatabaseUrl(config: PlatformConfig, url: string): PlatformConfig {
+  return {
+    ...config,
+    db: { ...config.db, url },
+    secrets: { ...config.secrets, values: [...config.secrets.values, ...secretValuesOfUrl(url)] },
+  };
 }
 
 function secretValuesOfUrl(url: string | undefined): string[] {
@@ -116,13 +101,13 @@ export function loadPlatformConfig(
     ...names.map((name) => source[name]).filter((value): value is string => !!value && value.length >= 4),
     ...secretValuesOfUrl(vars.DATABASE_URL),
   ];
-  return new PlatformConfig(
+  return {
     service,
-    { host: vars.HOST, port: vars.PORT },
-    { host: vars.METRICS_HOST, port: vars.METRICS_PORT },
-    { level: vars.LOG_LEVEL, format: vars.LOG_FORMAT },
-    { url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE },
-    {
+    http: { host: vars.HOST, port: vars.PORT },
+    metrics: { host: vars.METRICS_HOST, port: vars.METRICS_PORT },
+    log: { level: vars.LOG_LEVEL, format: vars.LOG_FORMAT },
+    db: { url: vars.DATABASE_URL, poolSize: vars.DATABASE_POOL_SIZE },
+    bus: {
       driver: vars.EVENT_BUS_DRIVER,
       kafka: {
         brokers: vars.KAFKA_BROKERS ?? [],
@@ -130,7 +115,7 @@ export function loadPlatformConfig(
         topicPrefix: vars.KAFKA_TOPIC_PREFIX,
       },
     },
-    {
+    objects: {
       driver: vars.OBJECT_STORE_DRIVER,
       minio:
         vars.OBJECT_STORE_DRIVER === 'minio'
@@ -144,14 +129,14 @@ export function loadPlatformConfig(
       localRoot: path.join(dataDir, 'objects'),
     },
     dataDir,
-    { pollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS },
-    vars.SHUTDOWN_GRACE_MS,
-    { names, values },
-    {
+    outbox: { pollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS },
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    secrets: { names, values },
+    auth: {
       keySet: vars.AUTH_KEY_SET,
       certificateUrl: vars.CERTIFICATE_URL,
       trustAnchorsPem: vars.TRUST_ANCHORS_PEM,
       signingKeySecret: vars.TOKEN_SIGNING_KEY_SECRET,
     },
-  );
+  };
 }

@@ -1,2 +1,2 @@
-export * from './database.module';
+export * from './database-options';
 export * from './service-data-source';

@@ -1,13 +1,5 @@
-import { Test } from '@nestjs/testing';
-import { Module, Global } from '@nestjs/common';
 import { readInfraEnv, uniqueName } from '@renkei/testing';
 import type { DataSource } from 'typeorm';
-import {
-  DATABASE_OPTIONS,
-  DatabaseModule,
-  SERVICE_DATA_SOURCE,
-  type DatabaseOptions,
-} from './database.module';
 import { noteMigrations } from './fixtures/note.migrations';
 import {
   checkDatabase,
@@ -98,42 +90,5 @@ describe('createServiceDataSource', () => {
 
   it('rejects a schema name that would need quoting', () => {
     expect(() => open('Bad-Name; drop')).toThrow('invalid schema name');
-  });
-});
-
-describe(DatabaseModule.name, () => {
-  const { databaseUrl } = readInfraEnv();
-  const schema = uniqueName('db_module');
-
-  @Global()
-  @Module({
-    providers: [
-      {
-        provide: DATABASE_OPTIONS,
-        useValue: { url: databaseUrl, poolSize: 2, applicationName: 'renkei-it' } satisfies DatabaseOptions,
-      },
-    ],
-    exports: [DATABASE_OPTIONS],
-  })
-  class FakePlatformModule {}
-
-  it('provides an initialized DataSource in the service schema and closes it on shutdown', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        FakePlatformModule,
-        DatabaseModule.forService({ schema, entities: [], migrations: noteMigrations }),
-      ],
-    }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    app.enableShutdownHooks();
-    const sut = app.get<DataSource>(SERVICE_DATA_SOURCE);
-
-    expect(sut.isInitialized).toBe(true);
-    expect(await runMigrations(sut)).toHaveLength(2);
-    expect(await sut.query('SELECT current_schema() AS schema')).toEqual([{ schema }]);
-    await sut.query(`DROP SCHEMA "${schema}" CASCADE`);
-    await app.close();
-    expect(sut.isInitialized).toBe(false);
   });
 });

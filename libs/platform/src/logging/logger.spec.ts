@@ -2,8 +2,9 @@ import { PassThrough } from 'node:stream';
 import { runWithCorrelationId } from './correlation';
 import { createLogger } from './logger';
 import { PinoNestLogger } from './nest-logger';
+import { Redactor } from './redactor';
 
-function capture(secretValues: string[] = []) {
+function capture(secrets: string[] | Redactor = []) {
   const stream = new PassThrough();
   const lines: Record<string, unknown>[] = [];
   stream.on('data', (chunk: Buffer) => {
@@ -13,7 +14,7 @@ function capture(secretValues: string[] = []) {
     service: 'intake',
     level: 'debug',
     format: 'json',
-    secretValues,
+    ...(Array.isArray(secrets) ? { secretValues: secrets } : { redactor: secrets }),
     destination: stream,
   });
   return { sut, lines };
@@ -70,6 +71,18 @@ describe('createLogger', () => {
     expect(text).not.toContain('s3cret-pw');
     expect(text).not.toContain('MIIE');
     expect(lines[0]).toMatchObject({ msg: 'connect failed with [REDACTED]', pem: '[REDACTED PRIVATE KEY]' });
+  });
+
+  it('censors a secret added to its redactor after it was created', () => {
+    const redactor = new Redactor(['s3cret-pw']);
+    const { sut, lines } = capture(redactor);
+
+    redactor.add(['generated-pw']);
+    sut.info('connect to postgres://renkei:generated-pw@127.0.0.1 with s3cret-pw');
+
+    expect(lines[0]).toMatchObject({
+      msg: 'connect to postgres://renkei:[REDACTED]@127.0.0.1 with [REDACTED]',
+    });
   });
 
   it('replaces a malformed incoming correlation id with a fresh one', () => {

@@ -12,12 +12,14 @@ export interface LoggerOptions {
   readonly level: string;
   readonly format: 'json' | 'pretty';
   readonly secretValues?: readonly string[];
+  /** instead of `secretValues`: a redactor the caller keeps, to add secrets learnt later */
+  readonly redactor?: Redactor;
   /** defaults to stdout; tests pass a stream to read what was written */
   readonly destination?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const redactor = new Redactor(options.secretValues);
+  const redactor = options.redactor ?? new Redactor(options.secretValues);
   const destination =
     options.format === 'pretty'
       ? pretty({

@@ -17,11 +17,16 @@ const PEM_PRIVATE_KEY =
 const MAX_DEPTH = 8;
 
 export class Redactor {
-  private readonly values: string[];
+  private values: string[] = [];
 
   constructor(secretValues: readonly string[] = []) {
+    this.add(secretValues);
+  }
+
+  /** censors these values too from now on (a secret known only after start-up, e.g. a generated password) */
+  add(secretValues: readonly string[]): void {
     // longest first, so a URL containing a password is censored whole
-    this.values = [...new Set(secretValues.filter((value) => value.length >= 4))].sort(
+    this.values = [...new Set([...this.values, ...secretValues.filter((value) => value.length >= 4)])].sort(
       (a, b) => b.length - a.length,
     );
   }

@@ -16,8 +16,8 @@ async function withDataSource<T>(
   const dataSource = createServiceDataSource({
     url,
     schema: definition.schema,
-    entities: [...definition.entities],
-    migrations: [...definition.migrations],
+    entities: definition.entities,
+    migrations: definition.migrations,
     applicationName: `renkei-migrate:${definition.name}`,
     poolSize: 2,
   });

@@ -27,6 +27,7 @@ class ServiceRuntimeLifecycle
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger: Logger;
+  private migrated = false;
 
   constructor(
     @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
@@ -43,17 +44,22 @@ class ServiceRuntimeLifecycle
     this.logger.log(`outbox relay started for schema ${this.definition.schema}`);
   }
 
-  /** reachable, and migrated: a service never serves a schema its code does not match */
+  /**
+   * reachable, and migrated: a service never serves a schema its code does not match. Once migrated, a
+   * schema stays so for this process's code, so only reachability is checked again on later probes.
+   */
   private async checkSchema(): Promise<void> {
     await checkDatabase(this.dataSource);
+    if (this.migrated) return;
     const schema = this.definition.schema;
-    const migrated: unknown[] = await this.dataSource.query(
+    const table: unknown[] = await this.dataSource.query(
       `select 1 from information_schema.tables where table_schema = $1 and table_name = 'migrations'`,
       [schema],
     );
-    if (migrated.length === 0 || (await this.dataSource.showMigrations())) {
+    if (table.length === 0 || (await this.dataSource.showMigrations())) {
       throw new Error(`schema ${schema} has pending migrations: run npm run migrate`);
     }
+    this.migrated = true;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -80,8 +86,8 @@ export class ServiceRuntimeModule {
               ...options,
               applicationName: `${options.applicationName ?? 'renkei'}:${definition.name}`,
               schema: definition.schema,
-              entities: [...definition.entities],
-              migrations: [...definition.migrations],
+              entities: definition.entities,
+              migrations: definition.migrations,
             });
             return dataSource.initialize();
           },
