@@ -1,10 +1,6 @@
-// Used by the TypeORM CLI only (migration:generate --check in CI); the service builds its own at boot.
-import { createServiceDataSource } from '@renkei/platform';
+// For the TypeORM CLI only (`typeorm migration:generate` when writing a migration); the service builds its
+// own DataSource at boot. CI's drift check is tools/migrations.integration-spec.ts.
+import { cliDataSource } from '@renkei/platform';
 import { deliveryDefinition } from './delivery.definition';
 
-export default createServiceDataSource({
-  url: process.env['DATABASE_URL'] ?? 'postgres://renkei@127.0.0.1:55432/renkei',
-  schema: deliveryDefinition.schema,
-  entities: deliveryDefinition.entities,
-  migrations: deliveryDefinition.migrations,
-});
+export default cliDataSource(deliveryDefinition);

@@ -1,5 +1,6 @@
 // Migrations run by a command (`npm run migrate`, a Helm hook Job in the cluster), never by `synchronize`.
 import { createServiceDataSource, revertLastMigration, runMigrations } from '../database';
+import type { DataSource } from 'typeorm';
 import type { ServiceDefinition } from './service-definition';
 
 export interface MigrationReport {
@@ -43,4 +44,17 @@ export async function migrateServices(
 
 export async function revertServiceMigration(url: string, definition: ServiceDefinition): Promise<void> {
   await withDataSource(url, definition, (dataSource) => revertLastMigration(dataSource));
+}
+
+/**
+ * The DataSource the TypeORM CLI loads from `services/<name>/src/data-source.ts` (e.g. `typeorm
+ * migration:generate`); services build theirs at boot.
+ */
+export function cliDataSource(definition: ServiceDefinition): DataSource {
+  return createServiceDataSource({
+    url: process.env['DATABASE_URL'] ?? 'postgres://renkei@127.0.0.1:55432/renkei',
+    schema: definition.schema,
+    entities: definition.entities,
+    migrations: definition.migrations,
+  });
 }
