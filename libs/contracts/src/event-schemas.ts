@@ -10,11 +10,21 @@ import {
 } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { EventMetaSchema } from './gen/renkei/common/v1/event_meta_pb';
+import { EnvelopeAcceptedSchema } from './gen/renkei/intake/v1/envelope_accepted_pb';
 import { ProbeRecordedSchema } from './gen/renkei/platform/v1/probe_pb';
+import { OfficeChangedSchema } from './gen/renkei/registry/v1/office_changed_pb';
+import {
+  EnvelopeAvailableSchema,
+  EnvelopeDownloadedSchema,
+} from './gen/renkei/storage/v1/envelope_events_pb';
 import { Topics, type TopicKey } from './topics';
 
 export const TopicSchemas = {
   platformProbeRecorded: ProbeRecordedSchema,
+  registryOfficeChanged: OfficeChangedSchema,
+  intakeEnvelopeAccepted: EnvelopeAcceptedSchema,
+  storageEnvelopeAvailable: EnvelopeAvailableSchema,
+  storageEnvelopeDownloaded: EnvelopeDownloadedSchema,
 } as const satisfies Record<TopicKey, DescMessage>;
 
 export type TopicMessage<K extends TopicKey> = MessageShape<(typeof TopicSchemas)[K]>;

@@ -4,3 +4,7 @@ export * from './topics';
 export * from './event-schemas';
 export * from './gen/renkei/common/v1/event_meta_pb';
 export * from './gen/renkei/platform/v1/probe_pb';
+export * from './gen/renkei/exchange/v1/envelope_pb';
+export * from './gen/renkei/intake/v1/envelope_accepted_pb';
+export * from './gen/renkei/storage/v1/envelope_events_pb';
+export * from './gen/renkei/registry/v1/office_changed_pb';

@@ -37,6 +37,50 @@ export const Topics = {
       'Pipeline self-test: a service writes a probe through its outbox and consumes it back, proving ' +
       'outbox → bus → consumer end to end (readiness diagnostics, integration tests and bench/).',
   },
+  registryOfficeChanged: {
+    name: 'registry.office.changed.v1',
+    message: 'renkei.registry.v1.OfficeChanged',
+    key: 'office number',
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    consumers: ['intake.offices'],
+    description:
+      'The latest state of each office in the directory (status, service types, encryption certificate). ' +
+      'Compacted: the last event per office number is its state; intake keeps a local read model of it.',
+  },
+  intakeEnvelopeAccepted: {
+    name: 'intake.envelope.accepted.v1',
+    message: 'renkei.intake.v1.EnvelopeAccepted',
+    key: 'recipient office number',
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: 14 * DAY_MS,
+    consumers: ['storage.envelopes', 'delivery.timeline'],
+    description:
+      'Intake verified an envelope and stored its ciphertext once; keyed by recipient so that one ' +
+      "recipient's envelopes stay in acceptance order.",
+  },
+  storageEnvelopeAvailable: {
+    name: 'storage.envelope.available.v1',
+    message: 'renkei.storage.v1.EnvelopeAvailable',
+    key: 'recipient office number',
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: 14 * DAY_MS,
+    consumers: ['delivery.inbox'],
+    description:
+      'Storage serves an accepted envelope to its parties from now on; delivery files it in the inbox.',
+  },
+  storageEnvelopeDownloaded: {
+    name: 'storage.envelope.downloaded.v1',
+    message: 'renkei.storage.v1.EnvelopeDownloaded',
+    key: 'recipient office number',
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: 14 * DAY_MS,
+    consumers: ['delivery.timeline'],
+    description: "A party downloaded an envelope's ciphertext in full; the sender's timeline shows it.",
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof Topics;

@@ -10,3 +10,4 @@ export type { OpenedEnvelope, OpenedFile, OpenerKey } from './open';
 export * from './certificate-profile';
 export { signChallenge, verifyChallengeSignature, MAX_SIGNED_CHALLENGE_BYTES } from './challenge';
 export type { ChallengeSigner, VerifiedChallenge } from './challenge';
+export * from './office-certificate.policy';

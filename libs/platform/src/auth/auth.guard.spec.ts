@@ -85,6 +85,7 @@ describe(AuthGuard.name, () => {
       nbf: now,
       exp: now + 900,
       jti: 'j1',
+      cnf: { 'x5t#S256': Buffer.alloc(32, 7).toString('base64url') },
     },
     key,
     'k1',

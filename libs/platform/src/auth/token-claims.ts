@@ -22,6 +22,11 @@ export interface TokenClaims {
   readonly exp: number;
   /** unique token id */
   readonly jti: string;
+  /**
+   * Confirmation (RFC 8705 §3.1): base64url SHA-256 of the DER office certificate that signed the challenge,
+   * so a service can bind a certificate the office presents (e.g. to the directory) to the authenticated one.
+   */
+  readonly cnf: { readonly 'x5t#S256': string };
 }
 
 /** What a protected handler receives through `@Principal()`. */
@@ -31,6 +36,8 @@ export interface AuthPrincipal {
   readonly roles: readonly string[];
   readonly tokenId: string;
   readonly expiresAt: Date;
+  /** lower-case hex SHA-256 of the DER certificate the token was issued for (from `cnf.x5t#S256`) */
+  readonly certificateSha256: string;
 }
 
 export function principalOf(claims: TokenClaims): AuthPrincipal {
@@ -40,5 +47,6 @@ export function principalOf(claims: TokenClaims): AuthPrincipal {
     roles: [...claims.roles],
     tokenId: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
+    certificateSha256: Buffer.from(claims.cnf['x5t#S256'], 'base64url').toString('hex'),
   };
 }

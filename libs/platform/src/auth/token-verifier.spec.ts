@@ -34,6 +34,7 @@ function claims(overrides: Partial<Record<keyof TokenClaims, unknown>> = {}): Re
     nbf: nowSeconds,
     exp: nowSeconds + 900,
     jti: 'a2b6d1f0-2d7e-4f57-9a8e-0f6c4f1d2e3a',
+    cnf: { 'x5t#S256': Buffer.alloc(32, 7).toString('base64url') },
     ...overrides,
   };
 }
@@ -153,6 +154,12 @@ describe(TokenVerifier.name, () => {
     const noKid = base64url(JSON.stringify({ alg: 'ES256' }));
 
     expect(await codeOf(sut.verify(signEs256(claims({ jti: undefined }), key, 'k1')))).toBe(
+      AuthErrorCode.AUTH_TOKEN_INVALID,
+    );
+    expect(await codeOf(sut.verify(signEs256(claims({ cnf: undefined }), key, 'k1')))).toBe(
+      AuthErrorCode.AUTH_TOKEN_INVALID,
+    );
+    expect(await codeOf(sut.verify(signEs256(claims({ cnf: { 'x5t#S256': 'short' } }), key, 'k1')))).toBe(
       AuthErrorCode.AUTH_TOKEN_INVALID,
     );
     expect(await codeOf(sut.verify(`${noKid}.${payload}.${signature}`))).toBe(

@@ -27,6 +27,8 @@ const MAX_TOKEN_LENGTH = 8192;
 /** with no key at all, a failed key set read is not retried for this long (no stampede on the issuer) */
 const FAILED_REFRESH_BACKOFF_MS = 1000;
 const B64URL = /^[A-Za-z0-9_-]*$/;
+/** 32 bytes in unpadded base64url */
+const SHA256_BASE64URL = /^[A-Za-z0-9_-]{43}$/;
 
 export class TokenVerifier {
   private keys = new Map<string, KeyObject>();
@@ -75,7 +77,8 @@ export class TokenVerifier {
   }
 
   private checkClaims(payload: Record<string, unknown>): TokenClaims {
-    const { sub, serviceTypes, roles, iss, aud, iat, nbf, exp, jti } = payload;
+    const { sub, serviceTypes, roles, iss, aud, iat, nbf, exp, jti, cnf } = payload;
+    const thumbprint = isRecord(cnf) ? cnf['x5t#S256'] : undefined;
     if (
       typeof sub !== 'string' ||
       typeof jti !== 'string' ||
@@ -83,7 +86,9 @@ export class TokenVerifier {
       !isStringArray(roles) ||
       !isTime(iat) ||
       !isTime(nbf) ||
-      !isTime(exp)
+      !isTime(exp) ||
+      typeof thumbprint !== 'string' ||
+      !SHA256_BASE64URL.test(thumbprint)
     ) {
       throw invalid(AuthErrorCode.AUTH_TOKEN_INVALID, 'token claims are incomplete');
     }
@@ -97,7 +102,18 @@ export class TokenVerifier {
     if (nbf > now + this.skew || iat > now + this.skew) {
       throw invalid(AuthErrorCode.AUTH_TOKEN_NOT_YET_VALID, 'token is not valid yet');
     }
-    return { sub, serviceTypes, roles, iss, aud: this.audience, iat, nbf, exp, jti };
+    return {
+      sub,
+      serviceTypes,
+      roles,
+      iss,
+      aud: this.audience,
+      iat,
+      nbf,
+      exp,
+      jti,
+      cnf: { 'x5t#S256': thumbprint },
+    };
   }
 
   private async keyFor(kid: string): Promise<KeyObject> {
@@ -159,6 +175,10 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
     throw invalid(AuthErrorCode.AUTH_TOKEN_MALFORMED, `token ${what} is not a JSON object`);
   }
   return value as Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -19,6 +19,7 @@ import { MetricsRegistry } from '../metrics/metrics-registry';
 import { Inbox, Outbox, OutboxRelay } from '../outbox';
 import { PINO_LOGGER } from '../app/platform.tokens';
 import type { Logger as PinoLogger } from '../logging/logger';
+import { EventConsumers } from './event-consumers';
 import type { ServiceDefinition } from './service-definition';
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
@@ -34,6 +35,7 @@ class ServiceRuntimeLifecycle
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(EventConsumers) private readonly consumers: EventConsumers,
   ) {
     this.logger = new Logger(`${definition.name}:runtime`);
   }
@@ -42,6 +44,10 @@ class ServiceRuntimeLifecycle
     this.health.register(`database:${this.definition.schema}`, () => this.checkSchema());
     await this.relay.start();
     this.logger.log(`outbox relay started for schema ${this.definition.schema}`);
+    await this.consumers.start();
+    if (this.consumers.registered.length > 0) {
+      this.logger.log(`consuming as ${this.consumers.registered.join(', ')}`);
+    }
   }
 
   /**
@@ -63,6 +69,7 @@ class ServiceRuntimeLifecycle
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.consumers.stop();
     await this.relay.stop();
   }
 
@@ -99,6 +106,11 @@ export class ServiceRuntimeModule {
           useFactory: (dataSource: DataSource) => new Inbox(dataSource, definition.schema),
         },
         {
+          provide: EventConsumers,
+          inject: [EventBus, Inbox],
+          useFactory: (bus: EventBus, inbox: Inbox) => new EventConsumers(bus, inbox),
+        },
+        {
           provide: OutboxRelay,
           inject: [DataSource, EventBus, PlatformConfig, MetricsRegistry, PINO_LOGGER],
           useFactory: (
@@ -119,7 +131,7 @@ export class ServiceRuntimeModule {
         },
         ServiceRuntimeLifecycle,
       ],
-      exports: [SERVICE_DEFINITION, DataSource, Outbox, Inbox],
+      exports: [SERVICE_DEFINITION, DataSource, Outbox, Inbox, EventConsumers],
     };
   }
 }

@@ -74,6 +74,7 @@ export class AuthService {
       nbf: iat,
       exp,
       jti: this.clock.uuid(),
+      cnf: { 'x5t#S256': Buffer.from(signed.signerCertificate.sha256, 'hex').toString('base64url') },
     };
     return {
       token: await this.signingKeys.sign(claims),

@@ -1,129 +1,51 @@
-// Policy for the certificate that signs a challenge: chains to a configured trust anchor (directly or through
-// CA certificates included in the SignedData), is valid now, allows digitalSignature, and carries the office
-// profile (docs/envelope.md §6). Revocation (CRLs) and the managed trust store come with their issue.
+// The certificate service's use of the shared office-certificate policy (libs/envelope): anchors from
+// TRUST_ANCHORS_PEM, refusals mapped onto the auth flow's stable codes (docs/auth.md).
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
-import { readOfficeIdentity } from '@renkei/envelope';
+import {
+  CertificatePolicyError,
+  CertificatePolicyErrorCode,
+  OfficeCertificatePolicy,
+  type OfficeCertificateIdentity,
+} from '@renkei/envelope';
 import { PlatformConfig } from '@renkei/platform';
 import { CertificateAuthError, CertificateAuthErrorCode } from './auth.errors';
 
-export interface OfficeCertificateIdentity {
-  readonly officeNumber: string;
-  readonly serviceTypes: string[];
-  readonly notAfter: Date;
-}
+export type { OfficeCertificateIdentity };
 
-const OFFICE_NUMBER = /^[0-9A-Z]{10}$/;
-const OID_KEY_USAGE = '2.5.29.15';
-const KU_DIGITAL_SIGNATURE = 0x80;
-const MAX_CHAIN_DEPTH = 4;
+const AUTH_CODE_OF: Record<CertificatePolicyErrorCode, CertificateAuthErrorCode> = {
+  [CertificatePolicyErrorCode.TRUST_ANCHORS_NOT_CONFIGURED]:
+    CertificateAuthErrorCode.TRUST_ANCHORS_NOT_CONFIGURED,
+  [CertificatePolicyErrorCode.CERTIFICATE_UNREADABLE]: CertificateAuthErrorCode.SIGNED_CHALLENGE_MALFORMED,
+  [CertificatePolicyErrorCode.CERTIFICATE_UNTRUSTED]: CertificateAuthErrorCode.CERTIFICATE_UNTRUSTED,
+  [CertificatePolicyErrorCode.CERTIFICATE_NOT_YET_VALID]: CertificateAuthErrorCode.CERTIFICATE_NOT_YET_VALID,
+  [CertificatePolicyErrorCode.CERTIFICATE_EXPIRED]: CertificateAuthErrorCode.CERTIFICATE_EXPIRED,
+  [CertificatePolicyErrorCode.CERTIFICATE_PROFILE_MISMATCH]:
+    CertificateAuthErrorCode.CERTIFICATE_PROFILE_MISMATCH,
+};
 
 @Injectable()
 export class OfficeCertificateValidator implements OnModuleInit {
   private readonly logger = new Logger(OfficeCertificateValidator.name);
-  private anchors: X509Certificate[] = [];
+  private policy = new OfficeCertificatePolicy([]);
 
   constructor(@Inject(PlatformConfig) private readonly config: PlatformConfig) {}
 
   onModuleInit(): void {
-    const pem = this.config.auth.trustAnchorsPem;
-    const blocks = pem?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-    this.anchors = blocks.map((block) => new X509Certificate(block));
-    if (this.anchors.length === 0) {
+    this.policy = OfficeCertificatePolicy.fromPem(this.config.auth.trustAnchorsPem);
+    if (this.policy.anchorCount === 0) {
       this.logger.warn('TRUST_ANCHORS_PEM is not set: no token can be issued until it is');
     }
   }
 
   /** The office identity of `leafDer` at time `at`, or a CertificateAuthError saying why it is refused. */
   validate(leafDer: Uint8Array, others: readonly Uint8Array[], at: Date): OfficeCertificateIdentity {
-    if (this.anchors.length === 0) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.TRUST_ANCHORS_NOT_CONFIGURED,
-        'no trust anchors are configured (TRUST_ANCHORS_PEM)',
-      );
+    try {
+      return this.policy.validate(leafDer, others, at);
+    } catch (error) {
+      if (error instanceof CertificatePolicyError) {
+        throw new CertificateAuthError(AUTH_CODE_OF[error.code], error.message);
+      }
+      throw error;
     }
-    const leaf = x509(leafDer);
-    if (!leaf) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.SIGNED_CHALLENGE_MALFORMED,
-        'the signer certificate is not readable',
-      );
-    }
-    const candidates = others.map(x509).filter((cert): cert is X509Certificate => cert !== undefined);
-    if (!this.chainsToAnchor(leaf, candidates, at)) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.CERTIFICATE_UNTRUSTED,
-        'the signer certificate does not chain to a trust anchor',
-      );
-    }
-    if (at < new Date(leaf.validFrom)) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.CERTIFICATE_NOT_YET_VALID,
-        'the signer certificate is not valid yet',
-      );
-    }
-    const notAfter = new Date(leaf.validTo);
-    if (at > notAfter) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.CERTIFICATE_EXPIRED,
-        'the signer certificate has expired',
-      );
-    }
-    if (leaf.ca || !allowsDigitalSignature(leafDer)) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.CERTIFICATE_PROFILE_MISMATCH,
-        'the signer certificate is not an end-entity certificate allowing digitalSignature',
-      );
-    }
-    const identity = readOfficeIdentity(leafDer);
-    if (
-      !identity.officeNumber ||
-      !OFFICE_NUMBER.test(identity.officeNumber) ||
-      identity.serviceTypes.length === 0
-    ) {
-      throw new CertificateAuthError(
-        CertificateAuthErrorCode.CERTIFICATE_PROFILE_MISMATCH,
-        'the signer certificate carries no office number (subject serialNumber) or no serviceType OU',
-      );
-    }
-    return { officeNumber: identity.officeNumber, serviceTypes: identity.serviceTypes, notAfter };
   }
-
-  private chainsToAnchor(leaf: X509Certificate, candidates: X509Certificate[], at: Date): boolean {
-    let current = leaf;
-    for (let depth = 0; depth <= MAX_CHAIN_DEPTH; depth += 1) {
-      if (this.anchors.some((anchor) => issuedBy(current, anchor, at))) return true;
-      const next = candidates.find((ca) => ca.ca && issuedBy(current, ca, at));
-      if (!next) return false;
-      current = next;
-    }
-    return false;
-  }
-}
-
-function x509(der: Uint8Array): X509Certificate | undefined {
-  try {
-    return new X509Certificate(der);
-  } catch {
-    return undefined;
-  }
-}
-
-function issuedBy(cert: X509Certificate, issuer: X509Certificate, at: Date): boolean {
-  return (
-    cert.checkIssued(issuer) &&
-    cert.verify(issuer.publicKey) &&
-    at >= new Date(issuer.validFrom) &&
-    at <= new Date(issuer.validTo)
-  );
-}
-
-function allowsDigitalSignature(der: Uint8Array): boolean {
-  const cert = pkijs.Certificate.fromBER(der);
-  const extension = cert.extensions?.find((ext) => ext.extnID === OID_KEY_USAGE);
-  const parsed: unknown = extension?.parsedValue;
-  if (!parsed || typeof parsed !== 'object' || !('valueBlock' in parsed)) return false;
-  const bits = (parsed as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView;
-  return bits.length > 0 && (bits[0] & KU_DIGITAL_SIGNATURE) !== 0;
 }
