@@ -1,0 +1,3 @@
+// Dev PKI generated at run time, for tests, `renkei pki` and standalone's dev CA. Nothing is committed.
+export * from './dev-pki';
+export * from './pkcs12';

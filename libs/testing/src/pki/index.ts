@@ -1,2 +1,0 @@
-export * from './dev-pki';
-export * from './pkcs12';
