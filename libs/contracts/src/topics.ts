@@ -55,7 +55,7 @@ export const Topics = {
     partitions: 12,
     cleanupPolicy: 'delete',
     retentionMs: 14 * DAY_MS,
-    consumers: ['storage.envelopes', 'delivery.timeline'],
+    consumers: ['storage.envelopes', 'delivery.envelopes'],
     description:
       'Intake verified an envelope and stored its ciphertext once; keyed by recipient so that one ' +
       "recipient's envelopes stay in acceptance order.",
@@ -78,7 +78,7 @@ export const Topics = {
     partitions: 12,
     cleanupPolicy: 'delete',
     retentionMs: 14 * DAY_MS,
-    consumers: ['delivery.timeline'],
+    consumers: ['delivery.downloads'],
     description: "A party downloaded an envelope's ciphertext in full; the sender's timeline shows it.",
   },
 } as const satisfies Record<string, TopicSpec>;
