@@ -1,4 +1,4 @@
-import { createDevCa, issueOfficeCertificate } from '@renkei/testing';
+import { createDevCa, issueOfficeCertificate } from '@renkei/pki';
 import { signChallenge, verifyChallengeSignature } from './challenge';
 import { EnvelopeErrorCode, isEnvelopeError } from './envelope.errors';
 

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/testing';
+import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/pki';
 import { readOfficeIdentity } from './certificate-profile';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { encodeManifest, EnvelopeKind, Manifest } from './manifest';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
-import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/testing';
+import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/pki';
 import { EnvelopeKind } from './manifest';
 import { OID_ENVELOPED_DATA } from './oids';
 import { seal } from './seal';
