@@ -22,6 +22,7 @@ import {
   startApp,
   withDatabaseUrl,
 } from '@renkei/platform';
+import { createDevCa } from '@renkei/pki';
 import { registryDefinition, RegistryModule } from '@renkei/registry';
 import { storageDefinition, StorageModule } from '@renkei/storage';
 import { randomBytes } from 'node:crypto';
@@ -51,6 +52,28 @@ function signingKeySecretIn(dataDir: string): string {
     writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
   }
   return readFileSync(file, 'utf8').trim();
+}
+
+/** Where standalone keeps its dev CA, relative to the data directory; `renkei demo` looks for it there. */
+export const DEV_CA_DIR = 'dev-ca';
+
+/**
+ * Standalone on embedded defaults is a development platform: unless TRUST_ANCHORS_PEM is set, it trusts a dev
+ * CA of its own, created once under <data dir>/dev-ca (ca.pem, and ca.key.pem 0600 so that `renkei pki issue`
+ * and `renkei demo` can issue office certificates from it). TEST ONLY: never a production trust anchor.
+ */
+function devCaIn(dataDir: string): { pem: string; dir: string; created: boolean } {
+  const dir = path.join(dataDir, DEV_CA_DIR);
+  const certificateFile = path.join(dir, 'ca.pem');
+  let created = false;
+  if (!existsSync(certificateFile)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const ca = createDevCa({ keyType: 'ec' });
+    writeFileSync(path.join(dir, 'ca.key.pem'), ca.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    writeFileSync(certificateFile, ca.certificatePem, { flag: 'wx' });
+    created = true;
+  }
+  return { pem: readFileSync(certificateFile, 'utf8'), dir, created };
 }
 
 export const standaloneEnvSchema = {
@@ -86,6 +109,14 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
       TOKEN_SIGNING_KEY_SECRET: signingKeySecretIn(config.dataDir),
     });
   }
+  const devCa = config.auth.trustAnchorsPem ? undefined : devCaIn(config.dataDir);
+  if (devCa) {
+    config = loadPlatformConfig('standalone', standaloneDefaults, {
+      ...source,
+      TOKEN_SIGNING_KEY_SECRET: config.auth.signingKeySecret,
+      TRUST_ANCHORS_PEM: devCa.pem,
+    });
+  }
   // the embedded database's generated password joins the redaction list once it is known
   const redactor = new Redactor(config.secrets.values);
   const logger = createLogger({
@@ -95,6 +126,12 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
     redactor,
   });
   Logger.overrideLogger(new PinoNestLogger(logger));
+  if (devCa) {
+    logger.warn(
+      { devCaDir: devCa.dir, created: devCa.created },
+      'TRUST_ANCHORS_PEM is not set: trusting the dev CA in the data directory (TEST ONLY, never in production)',
+    );
+  }
   const embedded = config.db.url
     ? undefined
     : await startEmbeddedPostgres(config.dataDir, extra.EMBEDDED_POSTGRES_PORT);

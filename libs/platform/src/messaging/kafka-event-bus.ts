@@ -1,8 +1,9 @@
 // The cluster adapter on kafkajs. One idempotent producer (acks=all) per bus; one consumer per subscription,
 // consumer group = spec.groupId, offsets committed by hand: a message's offset only after its handler
 // resolved or after it was written to `<topic>.dlq`. A failed DLQ write commits nothing, so the message
-// comes back. `topicPrefix` isolates tests: every topic name is prefixed on the wire, handlers and metrics
-// see the un-prefixed name.
+// comes back. `topicPrefix` isolates tests: every topic name and consumer group is prefixed on the wire,
+// handlers and metrics see the un-prefixed names (two runs never share a group, whose members must all
+// subscribe to the same topics).
 import {
   Kafka,
   Partitioners,
@@ -117,7 +118,7 @@ export class KafkaEventBus extends EventBus {
     if (this.closed) throw new Error('KafkaEventBus is closed');
     if (spec.topics.length === 0) throw new Error('a subscription needs at least one topic');
     const consumer = this.kafka.consumer({
-      groupId: spec.groupId,
+      groupId: `${this.prefix}${spec.groupId}`,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: HEARTBEAT_EVERY_MS,
@@ -208,7 +209,7 @@ export class KafkaEventBus extends EventBus {
       const { groupId } = subscription.spec;
       subscription.spec.topics.forEach((topic) => topics.add(topic));
       const committed = await admin.fetchOffsets({
-        groupId,
+        groupId: `${this.prefix}${groupId}`,
         topics: subscription.spec.topics.map((topic) => this.wire(topic)),
       });
       for (const { topic: wireTopic, partitions } of committed) {

@@ -125,7 +125,11 @@ describe('outbox → Kafka → inbox', () => {
     // redelivery 2: the group's offsets go back to the start
     await first.stop();
     await withKafkaAdmin(infra.kafkaBrokers, (admin) =>
-      admin.resetOffsets({ groupId, topic: `${topicPrefix}${PROBE_TOPIC}`, earliest: true }),
+      admin.resetOffsets({
+        groupId: `${topicPrefix}${groupId}`,
+        topic: `${topicPrefix}${PROBE_TOPIC}`,
+        earliest: true,
+      }),
     );
     await consumeWithInbox(groupId, results);
     await expectEventually(() => expect(count(results, 'duplicate')).toBe(120), SOON);
