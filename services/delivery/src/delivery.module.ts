@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { deliveryDefinition } from './delivery.definition';
+import { deliveryRuntime } from './delivery.runtime';
+import { EnvelopesModule } from './envelopes/envelopes.module';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
 @Module({
-  imports: [ServiceRuntimeModule.forService(deliveryDefinition)],
+  imports: [deliveryRuntime, EnvelopesModule],
 })
 export class DeliveryModule {}

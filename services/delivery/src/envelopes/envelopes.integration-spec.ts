@@ -1,0 +1,475 @@
+// The inbox, sent list and status timeline on the real PostgreSQL, on Kafka and on the in-process bus: delivery
+// booted with startApp against a fresh, migrated database (one per bus), on Kafka its three consumers on test
+// topics under a unique prefix; tokens verified over HTTP from a JWKS the test serves (as certificate would).
+import {
+  EventBus,
+  migrateServices,
+  loadPlatformConfig,
+  publicJwkOf,
+  RunningApp,
+  signEs256,
+  startApp,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+} from '@renkei/platform';
+import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
+import { Topics } from '@renkei/contracts';
+import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { deliveryApp } from '../delivery.app';
+import { deliveryDefinition } from '../delivery.definition';
+import type { EnvelopeItem, EnvelopePage } from './envelope-item.mapper';
+import {
+  acceptedEvent,
+  availableEvent,
+  downloadedEvent,
+  type EncodedEvent,
+} from './fixtures/envelope-events.fixture';
+
+const infra = readInfraEnv();
+const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const KID = 'delivery-test-key';
+
+function databaseUrl(name: string): string {
+  const url = new URL(infra.databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** a JWKS endpoint standing in for the certificate service */
+async function serveJwks(): Promise<{ server: Server; url: string }> {
+  const body = JSON.stringify({ keys: [publicJwkOf(signingKey, KID)] });
+  const server = createServer((request, response) => {
+    if (request.url !== '/.well-known/jwks.json') {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function tokenFor(officeNumber: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signEs256(
+    {
+      sub: officeNumber,
+      serviceTypes: ['43', '46'],
+      roles: ['office'],
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      iat: now,
+      nbf: now,
+      exp: now + 900,
+      jti: randomUUID(),
+      cnf: { 'x5t#S256': Buffer.alloc(32, 7).toString('base64url') },
+    },
+    signingKey,
+    KID,
+  );
+}
+
+let officeCounter = 0;
+/** a fresh 事業所番号 per test, so each test reads its own inbox */
+const newOffice = (): string => `13${String((officeCounter += 1)).padStart(8, '0')}`;
+
+interface Answer<T> {
+  status: number;
+  body: T;
+}
+
+describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the %s bus', (driver) => {
+  const databaseName = uniqueName(`delivery_${driver}`);
+  const topicPrefix = `${uniqueName('delivery')}.`;
+  let running: RunningApp;
+  let jwks: { server: Server; url: string };
+  let dataDir: string;
+
+  async function get<T = Record<string, unknown>>(route: string, office?: string): Promise<Answer<T>> {
+    const response = await fetch(`${running.url}${route}`, {
+      headers: office ? { authorization: `Bearer ${tokenFor(office)}` } : {},
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async function publish(...events: EncodedEvent[]): Promise<void> {
+    await running.app.get(EventBus).publish(
+      events.map((event) => ({
+        topic: event.topic,
+        key: event.key,
+        value: event.value,
+        headers: { 'event-id': event.eventId, producer: 'test' },
+      })),
+    );
+  }
+
+  /** resolves once delivery's inbox table holds every event id (its effect committed with it) */
+  async function consumed(...events: EncodedEvent[]): Promise<void> {
+    const ids = events.map((event) => event.eventId);
+    await expectEventually(
+      async () => {
+        const rows = await sql(databaseUrl(databaseName), (client) =>
+          client.query(
+            `select count(distinct event_id)::int as n from delivery.inbox_event where event_id = any($1::uuid[])`,
+            [ids],
+          ),
+        );
+        expect(rows.rows[0].n).toBe(ids.length);
+      },
+      { timeoutMs: 30_000 },
+    );
+  }
+
+  async function inbox(office: string, query = ''): Promise<EnvelopePage> {
+    const answer = await get<EnvelopePage>(`/v1/inbox${query}`, office);
+    expect(answer.status).toBe(200);
+    return answer.body;
+  }
+
+  beforeAll(async () => {
+    await sql(infra.databaseUrl, (client) => client.query(`create database ${databaseName}`));
+    await migrateServices(databaseUrl(databaseName), [deliveryDefinition]);
+    if (driver === 'kafka') {
+      await createTestTopics(infra.kafkaBrokers, topicPrefix, [
+        Topics.intakeEnvelopeAccepted.name,
+        Topics.storageEnvelopeAvailable.name,
+        Topics.storageEnvelopeDownloaded.name,
+      ]);
+    }
+    jwks = await serveJwks();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-delivery-'));
+    const config = loadPlatformConfig('delivery', deliveryApp.defaults, {
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: databaseUrl(databaseName),
+      EVENT_BUS_DRIVER: driver,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      OBJECT_STORE_DRIVER: 'local',
+      RENKEI_DATA_DIR: dataDir,
+      AUTH_KEY_SET: 'http',
+      CERTIFICATE_URL: jwks.url,
+    });
+    running = await startApp(deliveryApp, { config });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await new Promise((resolve) => jwks?.server.close(resolve));
+    if (driver === 'kafka') await deleteTestTopics(infra.kafkaBrokers, topicPrefix);
+    await sql(infra.databaseUrl, (client) =>
+      client.query(`drop database if exists ${databaseName} with (force)`),
+    );
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('files an accepted then available envelope in the recipient inbox', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const accepted = acceptedEvent({ envelopeId, sender, recipient });
+    await publish(accepted);
+    await consumed(accepted);
+    expect((await inbox(recipient)).items).toEqual([]);
+
+    const available = availableEvent({
+      envelopeId,
+      sender,
+      recipient,
+      availableAt: new Date('2026-11-24T06:00:02.000Z'),
+    });
+    await publish(available);
+    await consumed(available);
+
+    const page = await inbox(recipient);
+    expect(page.next).toBeNull();
+    expect(page.items).toEqual([
+      {
+        envelopeId,
+        sender: { officeNumber: sender, serviceType: '43' },
+        recipient: { officeNumber: recipient, serviceType: '46' },
+        kind: 'plan',
+        targetMonth: '202612',
+        fileSequence: '20261124060000',
+        files: [
+          {
+            name: 'UPPLAN_202612_1310000001_1310000002_20261124060000.CSV',
+            mediaType: 'text/csv',
+            size: 1234,
+            sha256: 'ab'.repeat(32),
+          },
+        ],
+        objectSize: 4096,
+        status: 'available',
+        acceptedAt: '2026-11-24T06:00:00.000Z',
+        availableAt: '2026-11-24T06:00:02.000Z',
+        downloadedAt: null,
+        timeline: [
+          { step: 'accepted', at: '2026-11-24T06:00:00.000Z' },
+          { step: 'available', at: '2026-11-24T06:00:02.000Z' },
+        ],
+      },
+    ]);
+    const sent = await get<EnvelopePage>('/v1/sent', sender);
+    expect(sent.body.items.map((item) => [item.envelopeId, item.status])).toEqual([
+      [envelopeId, 'available'],
+    ]);
+  });
+
+  it('shows an acceptance to its sender at once, and to the recipient only once available', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const accepted = acceptedEvent({ envelopeId, sender, recipient });
+    await publish(accepted);
+    await consumed(accepted);
+
+    const forSender = await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, sender);
+    const forRecipient = await get(`/v1/envelopes/${envelopeId}`, recipient);
+
+    expect(forSender).toMatchObject({ status: 200, body: { status: 'accepted', availableAt: null } });
+    expect(forSender.body.timeline).toEqual([{ step: 'accepted', at: '2026-11-24T06:00:00.000Z' }]);
+    expect(forRecipient).toMatchObject({ status: 404, body: { code: 'ENVELOPE_NOT_FOUND' } });
+  });
+
+  it('files one item when available arrives before accepted', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const available = availableEvent({ envelopeId, sender, recipient });
+    await publish(available);
+    await consumed(available);
+    expect((await inbox(recipient)).items.map((item) => item.envelopeId)).toEqual([envelopeId]);
+
+    const accepted = acceptedEvent({ envelopeId, sender, recipient });
+    await publish(accepted);
+    await consumed(accepted);
+
+    const page = await inbox(recipient);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({
+      envelopeId,
+      status: 'available',
+      availableAt: '2026-11-24T06:00:01.000Z',
+    });
+    expect(page.items[0].timeline.map((entry) => entry.step)).toEqual(['accepted', 'available']);
+  });
+
+  it('treats a redelivered event, and a repeated announcement, as no change', async () => {
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const download = downloadedEvent({ envelopeId, by: 'recipient', recipient });
+    const available = availableEvent({ envelopeId, recipient });
+    await publish(available, download);
+    await consumed(available, download);
+
+    const again = availableEvent({
+      envelopeId,
+      recipient,
+      availableAt: new Date('2026-11-24T09:00:00.000Z'),
+    });
+    // same event ids again, then a marker behind them on the same partitions (same key)
+    await publish(available, download, again);
+    const marker = downloadedEvent({ envelopeId: randomUUID(), by: 'recipient', recipient });
+    await publish(marker);
+    await consumed(again, marker);
+
+    const page = await inbox(recipient);
+    expect(page.items).toHaveLength(1);
+    expect(page.items[0]).toMatchObject({ availableAt: '2026-11-24T06:00:01.000Z', status: 'downloaded' });
+    expect(page.items[0].timeline.filter((entry) => entry.step === 'downloaded')).toHaveLength(1);
+  });
+
+  it('moves the status to downloaded on the recipient download, and hides it from status=available', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const waiting = randomUUID();
+    const events = [
+      acceptedEvent({ envelopeId, sender, recipient }),
+      availableEvent({ envelopeId, sender, recipient }),
+      availableEvent({
+        envelopeId: waiting,
+        sender,
+        recipient,
+        availableAt: new Date('2026-11-24T06:00:03.000Z'),
+      }),
+    ];
+    await publish(...events);
+    await consumed(...events);
+    const download = downloadedEvent({
+      envelopeId,
+      by: 'recipient',
+      recipient,
+      at: new Date('2026-11-24T06:10:00.000Z'),
+    });
+    await publish(download);
+    await consumed(download);
+
+    const status = await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, sender);
+    expect(status.body).toMatchObject({ status: 'downloaded', downloadedAt: '2026-11-24T06:10:00.000Z' });
+    expect(status.body.timeline.at(-1)).toEqual({
+      step: 'downloaded',
+      at: '2026-11-24T06:10:00.000Z',
+      by: 'recipient',
+    });
+    expect((await inbox(recipient, '?status=available')).items.map((item) => item.envelopeId)).toEqual([
+      waiting,
+    ]);
+    expect((await inbox(recipient, '?status=downloaded')).items.map((item) => item.envelopeId)).toEqual([
+      envelopeId,
+    ]);
+    expect((await inbox(recipient, '?status=all')).items.map((item) => item.envelopeId)).toEqual([
+      envelopeId,
+      waiting,
+    ]);
+  });
+
+  it('keeps a download that arrives before the envelope, and joins it once the envelope arrives', async () => {
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const download = downloadedEvent({ envelopeId, by: 'recipient', recipient });
+    await publish(download);
+    await consumed(download);
+
+    const available = availableEvent({ envelopeId, recipient });
+    await publish(available);
+    await consumed(available);
+
+    const item = (await inbox(recipient)).items[0];
+    expect(item).toMatchObject({
+      envelopeId,
+      status: 'downloaded',
+      downloadedAt: '2026-11-24T06:05:00.000Z',
+    });
+    expect((await inbox(recipient, '?status=available')).items).toEqual([]);
+  });
+
+  it('adds a sender re-download to the timeline without changing the status', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const envelopeId = randomUUID();
+    const available = availableEvent({ envelopeId, sender, recipient });
+    await publish(available);
+    await consumed(available);
+    const download = downloadedEvent({ envelopeId, by: 'sender', office: sender, recipient });
+    await publish(download);
+    await consumed(download);
+
+    const status = await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, sender);
+
+    expect(status.body).toMatchObject({ status: 'available', downloadedAt: null });
+    expect(status.body.timeline).toEqual([
+      { step: 'accepted', at: '2026-11-24T06:00:00.000Z' },
+      { step: 'available', at: '2026-11-24T06:00:01.000Z' },
+      { step: 'downloaded', at: '2026-11-24T06:05:00.000Z', by: 'sender' },
+    ]);
+    expect((await inbox(recipient, '?status=available')).items.map((item) => item.envelopeId)).toEqual([
+      envelopeId,
+    ]);
+  });
+
+  it('pages 250 envelopes by 100 without duplicate or gap, oldest first', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const base = Date.parse('2026-11-24T07:00:00.000Z');
+    // three envelopes share each second, so the envelope id breaks ties
+    const events = Array.from({ length: 250 }, (_, i) =>
+      availableEvent({
+        sender,
+        recipient,
+        acceptedAt: new Date(base + i * 1000),
+        availableAt: new Date(base + Math.floor(i / 3) * 1000),
+      }),
+    );
+    await publish(...[...events].reverse());
+    await consumed(...events);
+
+    const pages: EnvelopePage[] = [await inbox(recipient, '?limit=100')];
+    while (pages.at(-1)?.next) pages.push(await inbox(recipient, `?limit=100&after=${pages.at(-1)?.next}`));
+
+    expect(pages.map((page) => page.items.length)).toEqual([100, 100, 50]);
+    expect(pages[2].next).toBeNull();
+    const seen = pages.flatMap((page) => page.items);
+    const expected = [...seen].sort(
+      (a, b) =>
+        (a.availableAt ?? '').localeCompare(b.availableAt ?? '') || a.envelopeId.localeCompare(b.envelopeId),
+    );
+    expect(new Set(seen.map((item) => item.envelopeId)).size).toBe(250);
+    expect(seen.map((item) => item.envelopeId)).toEqual(expected.map((item) => item.envelopeId));
+
+    const sent = [await get<EnvelopePage>('/v1/sent?limit=100', sender)];
+    while (sent.at(-1)?.body.next)
+      sent.push(await get<EnvelopePage>(`/v1/sent?limit=100&after=${sent.at(-1)?.body.next}`, sender));
+    const sentItems = sent.flatMap((answer) => answer.body.items);
+    expect(sentItems).toHaveLength(250);
+    expect(sentItems.map((item) => item.acceptedAt)).toEqual(
+      [...sentItems.map((item) => item.acceptedAt)].sort(),
+    );
+  });
+
+  it('answers another office 404 on the status and an empty inbox', async () => {
+    const sender = newOffice();
+    const recipient = newOffice();
+    const stranger = newOffice();
+    const envelopeId = randomUUID();
+    const available = availableEvent({ envelopeId, sender, recipient });
+    await publish(available);
+    await consumed(available);
+
+    const status = await get(`/v1/envelopes/${envelopeId}`, stranger);
+    const unknown = await get(`/v1/envelopes/${randomUUID()}`, stranger);
+
+    expect(status).toMatchObject({ status: 404, body: { code: 'ENVELOPE_NOT_FOUND' } });
+    expect(unknown.body).toMatchObject({
+      code: 'ENVELOPE_NOT_FOUND',
+      message: (status.body as { message: string }).message,
+    });
+    expect(await inbox(stranger)).toEqual({ items: [], next: null });
+    expect((await get<EnvelopePage>('/v1/sent', stranger)).body).toEqual({ items: [], next: null });
+  });
+
+  it('refuses bad parameters with stable codes, and a request without a token', async () => {
+    const office = newOffice();
+
+    expect(await get('/v1/inbox?status=read', office)).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID' },
+    });
+    expect(await get('/v1/inbox?limit=0', office)).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID' },
+    });
+    expect(await get('/v1/inbox?limit=501', office)).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID' },
+    });
+    expect(await get('/v1/sent?after=not-a-cursor', office)).toMatchObject({
+      status: 400,
+      body: { code: 'REQUEST_INVALID' },
+    });
+    expect(await get('/v1/envelopes/not-a-uuid', office)).toMatchObject({
+      status: 400,
+      body: { code: 'ENVELOPE_ID_INVALID' },
+    });
+    expect(await get('/v1/inbox')).toMatchObject({ status: 401, body: { code: 'AUTH_TOKEN_MISSING' } });
+  });
+});
