@@ -22,6 +22,7 @@ function envelope(overrides: Partial<EnvelopeEntity> = {}): EnvelopeEntity {
     availableAt: null,
     firstDownloadedAt: null,
     recordedAt: at(0),
+    filedAt: null,
     ...overrides,
   });
 }

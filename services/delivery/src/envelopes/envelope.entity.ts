@@ -73,4 +73,8 @@ export class EnvelopeEntity {
   /** when delivery first heard of the envelope */
   @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt!: Date;
+
+  /** when delivery filed it in the recipient's inbox (its clock; the pipeline latency's end point) */
+  @Column({ name: 'filed_at', type: 'timestamptz', nullable: true })
+  filedAt!: Date | null;
 }

@@ -61,11 +61,13 @@ export class EnvelopeRepository {
       `INSERT INTO ${s}."envelope" AS e (
          "envelope_id", "sender_office_number", "sender_service_type", "recipient_office_number",
          "recipient_service_type", "kind", "target_month", "file_sequence", "files", "manifest_sha256",
-         "object_sha256", "object_size", "accepted_at", "available_at", "first_downloaded_at", "recorded_at")
+         "object_sha256", "object_size", "accepted_at", "available_at", "first_downloaded_at", "recorded_at", "filed_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14,
          (SELECT min(st."at") FROM ${s}."envelope_step" st WHERE st."envelope_id" = $1 AND st."by_role" = 'recipient'),
-         now())
-       ON CONFLICT ("envelope_id") DO UPDATE SET "available_at" = COALESCE(e."available_at", EXCLUDED."available_at")`,
+         now(), CASE WHEN $14::timestamptz IS NULL THEN NULL ELSE clock_timestamp() END)
+       ON CONFLICT ("envelope_id") DO UPDATE SET
+         "available_at" = COALESCE(e."available_at", EXCLUDED."available_at"),
+         "filed_at" = COALESCE(e."filed_at", EXCLUDED."filed_at")`,
       [
         record.envelopeId,
         record.senderOfficeNumber,

@@ -25,6 +25,7 @@ export class CreateEnvelopeTables1767398400000 implements MigrationInterface {
         "available_at" TIMESTAMP WITH TIME ZONE,
         "first_downloaded_at" TIMESTAMP WITH TIME ZONE,
         "recorded_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+        "filed_at" TIMESTAMP WITH TIME ZONE,
         CONSTRAINT "envelope_pkey" PRIMARY KEY ("envelope_id")
       )`);
     await queryRunner.query(
