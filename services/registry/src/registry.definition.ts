@@ -1,11 +1,13 @@
 import type { ServiceDefinition } from '@renkei/platform';
 import { CreateRegistrySchema1767225600000 } from './migrations/1767225600000-CreateRegistrySchema';
+import { CreateOfficeTable1767398400000 } from './migrations/1767398400000-CreateOfficeTable';
+import { OfficeEntity } from './offices/office.entity';
 
 /** 登録・ライセンス: office master (事業所台帳) from the 国保連, 利用申請, licences, directory of registered offices. */
 export const registryDefinition: ServiceDefinition = {
   name: 'registry',
   schema: 'registry',
-  entities: [],
-  migrations: [CreateRegistrySchema1767225600000],
+  entities: [OfficeEntity],
+  migrations: [CreateRegistrySchema1767225600000, CreateOfficeTable1767398400000],
   ports: { http: 8081, metrics: 9181 },
 };

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { registryDefinition } from './registry.definition';
+import { OfficesModule } from './offices/offices.module';
+import { registryRuntime } from './registry.runtime';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
+// Registration against the 事業所台帳, licences and the searchable directory come with the registration issue;
+// for now registry serves the minimal directory the exchange needs (docs/exchange.md).
 @Module({
-  imports: [ServiceRuntimeModule.forService(registryDefinition)],
+  imports: [registryRuntime, OfficesModule],
 })
 export class RegistryModule {}

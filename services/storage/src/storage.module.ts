@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { storageDefinition } from './storage.definition';
+import { EnvelopesModule } from './envelopes/envelopes.module';
+import { storageRuntime } from './storage.runtime';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
+// Retention, purge and integrity scrubbing come with their issues; for now storage registers accepted envelopes
+// and serves them to their two parties (docs/exchange.md, Download).
 @Module({
-  imports: [ServiceRuntimeModule.forService(storageDefinition)],
+  imports: [storageRuntime, EnvelopesModule],
 })
 export class StorageModule {}

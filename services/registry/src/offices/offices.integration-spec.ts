@@ -1,0 +1,270 @@
+// The directory on the real PostgreSQL: registry booted with startApp on a free port against a fresh, migrated
+// database, verifying tokens from a JWKS served over HTTP as the certificate service would (a service cannot
+// boot another one, so the test signs its own ES256 tokens).
+import { fromBinary } from '@bufbuild/protobuf';
+import { OfficeChangedSchema, OfficeStatus, Topics } from '@renkei/contracts';
+import {
+  loadPlatformConfig,
+  migrateServices,
+  publicJwkOf,
+  RunningApp,
+  signEs256,
+  startApp,
+} from '@renkei/platform';
+import {
+  createDevCa,
+  DevCredential,
+  issueOfficeCertificate,
+  readInfraEnv,
+  uniqueName,
+} from '@renkei/testing';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { registryApp } from '../registry.app';
+import { registryDefinition } from '../registry.definition';
+
+const infra = readInfraEnv();
+const databaseName = uniqueName('registry_offices');
+const ca = createDevCa();
+const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+const KID = 'registry-it';
+
+function office(officeNumber: string, serviceTypes = ['43']): DevCredential {
+  return issueOfficeCertificate(ca, { officeNumber, serviceTypes, keyType: 'ec' });
+}
+
+/** a platform token for `credential`, as the certificate service issues it */
+function tokenFor(credential: DevCredential, officeNumber: string, serviceTypes = ['43']): string {
+  const iat = Math.floor(Date.now() / 1000);
+  return signEs256(
+    {
+      sub: officeNumber,
+      serviceTypes,
+      roles: ['office'],
+      iss: 'renkei-certificate',
+      aud: 'renkei',
+      iat,
+      nbf: iat,
+      exp: iat + 900,
+      jti: randomUUID(),
+      cnf: { 'x5t#S256': Buffer.from(credential.fingerprint, 'hex').toString('base64url') },
+    },
+    signingKey,
+    KID,
+  );
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(infra.databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+interface OutboxRow {
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+}
+
+const outboxOf = (officeNumber: string): Promise<OutboxRow[]> =>
+  sql(databaseUrl(databaseName), async (client) => {
+    const result = await client.query<OutboxRow>(
+      `select topic, message_key, payload from registry.outbox_event where message_key = $1 order by id`,
+      [officeNumber],
+    );
+    return result.rows;
+  });
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+describe('registry office directory', () => {
+  let running: RunningApp;
+  let jwks: Server;
+  let dataDir: string;
+
+  async function call(method: string, route: string, token: string, body?: unknown): Promise<Answer> {
+    const response = await fetch(`${running.url}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  const publish = (credential: DevCredential, officeNumber: string, pem = credential.certificatePem) =>
+    call('PUT', '/v1/offices/me', tokenFor(credential, officeNumber), { certificatePem: pem });
+
+  beforeAll(async () => {
+    jwks = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [publicJwkOf(signingKey, KID)] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    await sql(infra.databaseUrl, (client) => client.query(`create database ${databaseName}`));
+    await migrateServices(databaseUrl(databaseName), [registryDefinition]);
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-registry-'));
+    const config = loadPlatformConfig('registry', registryApp.defaults, {
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: databaseUrl(databaseName),
+      EVENT_BUS_DRIVER: 'inprocess',
+      OBJECT_STORE_DRIVER: 'local',
+      RENKEI_DATA_DIR: dataDir,
+      AUTH_KEY_SET: 'http',
+      CERTIFICATE_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
+    });
+    running = await startApp(registryApp, { config });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+    await new Promise((resolve) => jwks?.close(resolve));
+    await sql(infra.databaseUrl, (client) =>
+      client.query(`drop database if exists ${databaseName} with (force)`),
+    );
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers an office on first publication (201) and writes registry.office.changed.v1 in the outbox', async () => {
+    const credential = office('1310000101', ['43', '46']);
+
+    const answer = await publish(credential, '1310000101');
+
+    expect(answer).toMatchObject({
+      status: 201,
+      body: {
+        officeNumber: '1310000101',
+        serviceTypes: ['43', '46'],
+        status: 'active',
+        certificateSha256: credential.fingerprint,
+        version: 1,
+      },
+    });
+    expect(answer.body['registeredAt']).toBe(answer.body['updatedAt']);
+    const rows = await outboxOf('1310000101');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].topic).toBe(Topics.registryOfficeChanged.name);
+    const event = fromBinary(OfficeChangedSchema, rows[0].payload);
+    expect(event).toMatchObject({
+      officeNumber: '1310000101',
+      serviceTypes: ['43', '46'],
+      status: OfficeStatus.ACTIVE,
+      certificateSha256: credential.fingerprint,
+      version: 1n,
+      meta: { producer: 'registry', type: Topics.registryOfficeChanged.message },
+    });
+    expect(Buffer.from(event.certificateDer)).toEqual(Buffer.from(credential.certificate));
+  });
+
+  it('answers 200 without a new version or event when the same certificate is published again', async () => {
+    const credential = office('1310000102');
+    expect((await publish(credential, '1310000102')).status).toBe(201);
+
+    const again = await publish(credential, '1310000102');
+
+    expect(again).toMatchObject({ status: 200, body: { version: 1 } });
+    expect(await outboxOf('1310000102')).toHaveLength(1);
+  });
+
+  it('bumps the version and emits an event for a new certificate', async () => {
+    const first = office('1310000103');
+    const renewed = office('1310000103', ['43', '15']);
+    const registered = await publish(first, '1310000103');
+
+    const answer = await publish(renewed, '1310000103');
+
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { version: 2, certificateSha256: renewed.fingerprint, serviceTypes: ['43', '15'] },
+    });
+    expect(answer.body['registeredAt']).toBe(registered.body['registeredAt']);
+    const rows = await outboxOf('1310000103');
+    expect(rows.map((row) => fromBinary(OfficeChangedSchema, row.payload).version)).toEqual([1n, 2n]);
+    const directory = await call('GET', '/v1/offices/1310000103', tokenFor(first, '1310000103'));
+    expect(directory.body).toMatchObject({ version: 2, certificatePem: renewed.certificatePem });
+  });
+
+  it('refuses a certificate the token was not issued for (403)', async () => {
+    const mine = office('1310000104');
+    const other = office('1310000105');
+
+    const answer = await publish(mine, '1310000104', other.certificatePem);
+
+    expect(answer).toMatchObject({ status: 403, body: { code: 'OFFICE_CERTIFICATE_NOT_AUTHENTICATED' } });
+    expect(await outboxOf('1310000104')).toEqual([]);
+    expect(await outboxOf('1310000105')).toEqual([]);
+  });
+
+  it('refuses a certificate naming another office than the token (403)', async () => {
+    const credential = office('1310000106');
+
+    const answer = await publish(credential, '1310000107');
+
+    expect(answer).toMatchObject({ status: 403, body: { code: 'OFFICE_CERTIFICATE_NOT_AUTHENTICATED' } });
+  });
+
+  it('refuses a PEM block that is not a certificate and a body without one (400)', async () => {
+    const credential = office('1310000108');
+    const garbage = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+
+    const invalid = await publish(credential, '1310000108', garbage);
+    const noPem = await publish(credential, '1310000108', 'hello');
+    const noBody = await call('PUT', '/v1/offices/me', tokenFor(credential, '1310000108'), { other: 1 });
+
+    expect(invalid).toMatchObject({ status: 400, body: { code: 'OFFICE_CERTIFICATE_INVALID' } });
+    expect(noPem).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID' } });
+    expect(noBody).toMatchObject({ status: 400, body: { code: 'REQUEST_INVALID' } });
+  });
+
+  it('serves a registered office with its certificate, 404 for an unknown one, 400 for a bad number', async () => {
+    const credential = office('1310000109', ['46']);
+    await publish(credential, '1310000109');
+    const token = tokenFor(credential, '1310000109');
+
+    const found = await call('GET', '/v1/offices/1310000109', token);
+    const unknown = await call('GET', '/v1/offices/1399999999', token);
+    const bad = await call('GET', '/v1/offices/13100-0109', token);
+
+    expect(found).toEqual({
+      status: 200,
+      body: {
+        officeNumber: '1310000109',
+        serviceTypes: ['46'],
+        status: 'active',
+        certificatePem: credential.certificatePem,
+        certificateSha256: credential.fingerprint,
+        version: 1,
+      },
+    });
+    expect(unknown).toMatchObject({ status: 404, body: { code: 'OFFICE_NOT_FOUND' } });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'OFFICE_NUMBER_INVALID' } });
+  });
+
+  it('requires a token', async () => {
+    const response = await fetch(`${running.url}/v1/offices/1310000109`);
+
+    expect(response.status).toBe(401);
+  });
+});

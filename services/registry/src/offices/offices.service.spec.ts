@@ -1,0 +1,128 @@
+import { Logger } from '@nestjs/common';
+import type { AuthPrincipal, Outbox } from '@renkei/platform';
+import type { EntityManager } from 'typeorm';
+import type { PresentedCertificate } from './dto/register-office.dto';
+import { OfficeEntity, OfficeStatus } from './office.entity';
+import type { OfficeRepository } from './office.repository';
+import type { OfficesClock } from './offices.clock';
+import { OfficesError, OfficesErrorCode } from './offices.errors';
+import { OfficesService } from './offices.service';
+
+const NOW = new Date('2026-11-24T06:00:00.000Z');
+const EARLIER = new Date('2026-01-01T00:00:00.000Z');
+
+function certificate(sha256: string, officeNumber = '1310000001'): PresentedCertificate {
+  return { der: Buffer.from(sha256), sha256, officeNumber, serviceTypes: ['43'] };
+}
+
+function principal(sha256: string): AuthPrincipal {
+  return {
+    officeNumber: '1310000001',
+    serviceTypes: ['43'],
+    roles: ['office'],
+    tokenId: 't-1',
+    expiresAt: NOW,
+    certificateSha256: sha256,
+  };
+}
+
+function stored(sha256: string): OfficeEntity {
+  return Object.assign(new OfficeEntity(), {
+    officeNumber: '1310000001',
+    serviceTypes: ['43'],
+    status: OfficeStatus.ACTIVE,
+    certificateDer: Buffer.from(sha256),
+    certificateSha256: sha256,
+    version: 1,
+    registeredAt: EARLIER,
+    updatedAt: EARLIER,
+  });
+}
+
+function setup(existing: OfficeEntity | null) {
+  const manager = {} as EntityManager;
+  const mocks = {
+    offices: {
+      transaction: jest.fn((work: (m: EntityManager) => Promise<unknown>) => work(manager)),
+      insertIfAbsent: jest.fn(async () => existing === null),
+      lockByNumber: jest.fn(async () => existing),
+      update: jest.fn(async () => undefined),
+      getByNumber: jest.fn(async () => existing),
+    },
+    outbox: { add: jest.fn(async () => undefined) },
+    clock: { now: () => NOW, uuid: () => '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a' },
+  };
+  const sut = new OfficesService(
+    mocks.offices as unknown as OfficeRepository,
+    mocks.outbox as unknown as Outbox,
+    mocks.clock as OfficesClock,
+  );
+  return { sut, mocks };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<OfficesErrorCode | undefined> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof OfficesError) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+describe(OfficesService.name, () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('registers a new office as version 1 with one event', async () => {
+    const { sut, mocks } = setup(null);
+
+    const result = await sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64)));
+
+    expect(result).toMatchObject({ created: true, office: { version: 1, registeredAt: NOW.toISOString() } });
+    expect(mocks.outbox.add).toHaveBeenCalledTimes(1);
+  });
+
+  it('changes nothing and emits nothing for the certificate already published', async () => {
+    const { sut, mocks } = setup(stored('a'.repeat(64)));
+
+    const result = await sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64)));
+
+    expect(result).toMatchObject({
+      created: false,
+      office: { version: 1, updatedAt: EARLIER.toISOString() },
+    });
+    expect(mocks.offices.update).not.toHaveBeenCalled();
+    expect(mocks.outbox.add).not.toHaveBeenCalled();
+  });
+
+  it('bumps the version and emits an event for another certificate', async () => {
+    const { sut, mocks } = setup(stored('a'.repeat(64)));
+
+    const result = await sut.register(principal('b'.repeat(64)), certificate('b'.repeat(64)));
+
+    expect(result).toMatchObject({
+      created: false,
+      office: { version: 2, certificateSha256: 'b'.repeat(64), registeredAt: EARLIER.toISOString() },
+    });
+    expect(mocks.offices.update).toHaveBeenCalledTimes(1);
+    expect(mocks.outbox.add).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses, before touching the directory, a certificate the token was not issued for', async () => {
+    const { sut, mocks } = setup(null);
+
+    expect(await codeOf(sut.register(principal('a'.repeat(64)), certificate('b'.repeat(64))))).toBe(
+      OfficesErrorCode.OFFICE_CERTIFICATE_NOT_AUTHENTICATED,
+    );
+    expect(
+      await codeOf(sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64), '1310000002'))),
+    ).toBe(OfficesErrorCode.OFFICE_CERTIFICATE_NOT_AUTHENTICATED);
+    expect(mocks.offices.transaction).not.toHaveBeenCalled();
+  });
+
+  it('answers OFFICE_NOT_FOUND for an office not in the directory', async () => {
+    const { sut } = setup(null);
+
+    expect(await codeOf(sut.get('1310000009'))).toBe(OfficesErrorCode.OFFICE_NOT_FOUND);
+  });
+});
