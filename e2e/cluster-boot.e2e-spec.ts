@@ -6,7 +6,7 @@ import { HttpKeySetSource, migrateServices, TokenVerifier } from '@renkei/platfo
 import { createDevCa, issueOfficeCertificate, readInfraEnv, uniqueName } from '@renkei/testing';
 import path from 'node:path';
 import { Client } from 'pg';
-import { freePort, probe, repoRoot, RunningProcess, startProcess, waitForReady } from './support/process';
+import { freePort, probe, repoRoot, RunningProcess, startProcess, waitForReady } from '@renkei/testing';
 
 const infra = readInfraEnv();
 const databaseName = uniqueName('e2e_cluster').replace(/-/g, '_');

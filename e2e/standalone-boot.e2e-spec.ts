@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, probe, repoRoot, startProcess, waitForReady } from './support/process';
+import { freePort, probe, repoRoot, startProcess, waitForReady } from '@renkei/testing';
 
 describe('standalone', () => {
   let cwd: string;

@@ -1,0 +1,272 @@
+// The whole platform as end-to-end tests and benches drive it, in either mode:
+// - standalone: `tools/start-standalone.mjs` in a fresh directory, on embedded defaults (its own dev CA, embedded
+//   PostgreSQL, local objects, in-process events), on free ports;
+// - cluster: the exchange services each as its own process on the real PostgreSQL (a fresh database), Kafka (topics
+//   and consumer groups under a unique prefix) and MinIO (a fresh bucket), tokens verified over HTTP.
+import { allTopicSpecs } from '@renkei/contracts';
+import { createDevCa, type DevCa } from '@renkei/pki';
+import { migrateServices, type ServiceDefinition } from '@renkei/platform';
+import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
+import { Client as MinioClient } from 'minio';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import {
+  freePort,
+  repoRoot,
+  RunningProcess,
+  startProcess,
+  uniqueName,
+  waitForReady,
+  type InfraEnv,
+} from '@renkei/testing';
+
+export type PlatformMode = 'standalone' | 'cluster';
+
+/** The services an exchange goes through, by the role an agent calls them for. */
+export const EXCHANGE_SERVICES = ['certificate', 'registry', 'intake', 'storage', 'delivery'] as const;
+export type ExchangeService = (typeof EXCHANGE_SERVICES)[number];
+
+export type StoredObject = { key: string; bytes: Buffer };
+
+export interface PlatformUnderTest {
+  readonly mode: PlatformMode;
+  /** base URL of each service (all the same in standalone) */
+  readonly urls: Readonly<Record<ExchangeService, string>>;
+  /** the CA the platform trusts; tests issue office certificates from it */
+  readonly devCa: DevCa;
+  /** where the platform's database is, for inspections */
+  readonly databaseUrl: string;
+  /** the agent's environment for reaching this platform (RENKEI_<SERVICE>_URL) */
+  readonly agentEnv: Readonly<Record<string, string>>;
+  /** every object the platform stored */
+  storedObjects(): Promise<StoredObject[]>;
+  /** the processes' combined output so far (for failure messages) */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function agentEnvOf(urls: Record<ExchangeService, string>): Record<string, string> {
+  return Object.fromEntries(
+    EXCHANGE_SERVICES.map((service) => [`RENKEI_${service.toUpperCase()}_URL`, urls[service]]),
+  );
+}
+
+function baseEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env['PATH'], HOME: process.env['HOME'], TZ: 'UTC' };
+}
+
+/** reads a DevCa back from the PEM files standalone keeps under <data dir>/dev-ca */
+export async function readDevCa(dir: string): Promise<DevCa> {
+  const certificatePem = await readFile(path.join(dir, 'ca.pem'), 'utf8');
+  const privateKeyPem = await readFile(path.join(dir, 'ca.key.pem'), 'utf8');
+  const certificate = new Uint8Array(new X509Certificate(certificatePem).raw);
+  const privateKey = createPrivateKey(privateKeyPem);
+  return {
+    keyType: privateKey.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec',
+    certificate,
+    certificatePem,
+    privateKey,
+    privateKeyPem,
+    fingerprint: createHash('sha256').update(certificate).digest('hex'),
+  };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+export async function startStandalonePlatform(
+  options: { logLevel?: string } = {},
+): Promise<PlatformUnderTest> {
+  const cwd = await mkdtemp(path.join(os.tmpdir(), 'renkei-platform-'));
+  await chmod(cwd, 0o755); // embedded PostgreSQL runs as an unprivileged user when started by root
+  const port = await freePort();
+  const postgresPort = await freePort();
+  const proc = startProcess([path.join(repoRoot, 'tools', 'start-standalone.mjs')], {
+    cwd,
+    env: {
+      ...baseEnv(),
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: options.logLevel ?? 'warn',
+      PORT: String(port),
+      METRICS_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String(postgresPort),
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReady(`${url}/health/ready`, proc, 150_000);
+  } catch (error) {
+    await proc.stop();
+    await rm(cwd, { recursive: true, force: true });
+    throw error;
+  }
+  const dataDir = path.join(cwd, '.renkei');
+  const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+  const urls = Object.fromEntries(EXCHANGE_SERVICES.map((service) => [service, url])) as Record<
+    ExchangeService,
+    string
+  >;
+  return {
+    mode: 'standalone',
+    urls,
+    devCa: await readDevCa(path.join(dataDir, 'dev-ca')),
+    // embedded-postgres.ts: user and database `renkei`, password generated into the data directory
+    databaseUrl: `postgres://renkei:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/renkei`,
+    agentEnv: agentEnvOf(urls),
+    storedObjects: async () => {
+      const root = path.join(dataDir, 'objects');
+      const files = await listFiles(root);
+      return Promise.all(
+        files.map(async (file) => ({ key: path.relative(root, file), bytes: await readFile(file) })),
+      );
+    },
+    output: () => proc.output(),
+    stop: async () => {
+      await proc.stop();
+      await rm(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ClusterOptions {
+  readonly infra: InfraEnv;
+  /** the service definitions to migrate (standalone's platformServices) */
+  readonly definitions: readonly ServiceDefinition[];
+  readonly logLevel?: string;
+  /** extra environment for every service process */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startClusterPlatform(options: ClusterOptions): Promise<PlatformUnderTest> {
+  const { infra } = options;
+  const name = uniqueName('cluster').replace(/-/g, '_');
+  const databaseUrl = (() => {
+    const url = new URL(infra.databaseUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  })();
+  const topicPrefix = `${name}.`;
+  const bucket = name.replace(/_/g, '-').toLowerCase().slice(0, 63);
+  const devCa = createDevCa();
+  const admin = async (sql: string): Promise<void> => {
+    const client = new Client({ connectionString: infra.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const minio = new MinioClient({
+    endPoint: infra.minio.endPoint,
+    port: infra.minio.port,
+    useSSL: infra.minio.useSSL,
+    accessKey: infra.minio.accessKey,
+    secretKey: infra.minio.secretKey,
+  });
+  await admin(`create database ${name}`);
+  await migrateServices(databaseUrl, options.definitions);
+  await minio.makeBucket(bucket);
+  const specs = allTopicSpecs().filter((spec) => !spec.name.endsWith('.dlq'));
+  for (const spec of specs) {
+    await createTestTopics(infra.kafkaBrokers, topicPrefix, [spec.name], spec.partitions);
+  }
+  const ports = Object.fromEntries(
+    await Promise.all(EXCHANGE_SERVICES.map(async (service) => [service, await freePort()] as const)),
+  ) as Record<ExchangeService, number>;
+  const urls = Object.fromEntries(
+    EXCHANGE_SERVICES.map((service) => [service, `http://127.0.0.1:${ports[service]}`]),
+  ) as Record<ExchangeService, string>;
+  const common: NodeJS.ProcessEnv = {
+    ...baseEnv(),
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    LOG_FORMAT: 'json',
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    MINIO_ENDPOINT: `${infra.minio.useSSL ? 'https' : 'http'}://${infra.minio.endPoint}:${infra.minio.port}`,
+    MINIO_ACCESS_KEY: infra.minio.accessKey,
+    MINIO_SECRET_KEY: infra.minio.secretKey,
+    MINIO_BUCKET: bucket,
+    TRUST_ANCHORS_PEM: devCa.certificatePem,
+    TOKEN_SIGNING_KEY_SECRET: `cluster-secret-${name}`,
+    CERTIFICATE_URL: urls.certificate,
+    ...options.env,
+  };
+  const procs: RunningProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(procs.splice(0).map((proc) => proc.stop()));
+  };
+  const cleanUp = async (): Promise<void> => {
+    await admin(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await deleteTestTopics(infra.kafkaBrokers, topicPrefix).catch(() => undefined);
+    const keys = await objectKeys(minio, bucket).catch(() => [] as string[]);
+    if (keys.length > 0) await minio.removeObjects(bucket, keys).catch(() => undefined);
+    await minio.removeBucket(bucket).catch(() => undefined);
+  };
+  try {
+    // certificate first: the others fetch its key set when they verify a token
+    for (const group of [['certificate'], EXCHANGE_SERVICES.filter((s) => s !== 'certificate')] as const) {
+      await Promise.all(
+        group.map(async (service) => {
+          const proc = startProcess(
+            [
+              path.join(repoRoot, 'tools', 'run-ts.mjs'),
+              path.join(repoRoot, 'services', service, 'src', 'main.ts'),
+            ],
+            {
+              env: {
+                ...common,
+                PORT: String(ports[service as ExchangeService]),
+                METRICS_PORT: String(await freePort()),
+              },
+            },
+          );
+          procs.push(proc);
+          await waitForReady(`${urls[service as ExchangeService]}/health/ready`, proc, 120_000);
+        }),
+      );
+    }
+  } catch (error) {
+    await stopAll();
+    await cleanUp();
+    throw error;
+  }
+  return {
+    mode: 'cluster',
+    urls,
+    devCa,
+    databaseUrl,
+    agentEnv: agentEnvOf(urls),
+    storedObjects: async () => {
+      const keys = await objectKeys(minio, bucket);
+      return Promise.all(
+        keys.map(async (key) => {
+          const stream = await minio.getObject(bucket, key);
+          const chunks: Buffer[] = [];
+          for await (const chunk of stream) chunks.push(chunk as Buffer);
+          return { key, bytes: Buffer.concat(chunks) };
+        }),
+      );
+    },
+    output: () => procs.map((proc) => proc.output()).join('\n'),
+    stop: async () => {
+      await stopAll();
+      await cleanUp();
+    },
+  };
+}
+
+async function objectKeys(minio: MinioClient, bucket: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const item of minio.listObjectsV2(bucket, '', true)) {
+    const name = (item as { name?: string }).name;
+    if (name) keys.push(name);
+  }
+  return keys;
+}
