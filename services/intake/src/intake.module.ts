@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { intakeDefinition } from './intake.definition';
+import { DirectoryModule } from './directory/directory.module';
+import { EnvelopesModule } from './envelopes/envelopes.module';
+import { intakeRuntime } from './intake.runtime';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
 @Module({
-  imports: [ServiceRuntimeModule.forService(intakeDefinition)],
+  imports: [intakeRuntime, DirectoryModule, EnvelopesModule],
 })
 export class IntakeModule {}

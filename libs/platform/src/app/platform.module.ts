@@ -96,7 +96,8 @@ export class PlatformModule implements NestModule {
         {
           provide: TokenVerifier,
           inject: [KeySetSource],
-          useFactory: (source: KeySetSource) => new TokenVerifier(source),
+          useFactory: (source: KeySetSource) =>
+            new TokenVerifier(source, { clockSkewSeconds: config.auth.clockSkewSeconds }),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         PlatformLifecycle,

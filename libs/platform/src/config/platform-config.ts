@@ -25,6 +25,10 @@ export interface AuthConfig {
   readonly trustAnchorsPem: string | undefined;
   /** secret: encrypts the stored token signing key (certificate only) */
   readonly signingKeySecret: string | undefined;
+  /** lifetime of issued tokens (certificate only) */
+  readonly tokenLifetimeSeconds: number;
+  /** tolerated clock difference when verifying tokens */
+  readonly clockSkewSeconds: number;
 }
 
 /**
@@ -137,6 +141,8 @@ export function loadPlatformConfig(
       certificateUrl: vars.CERTIFICATE_URL,
       trustAnchorsPem: vars.TRUST_ANCHORS_PEM,
       signingKeySecret: vars.TOKEN_SIGNING_KEY_SECRET,
+      tokenLifetimeSeconds: vars.TOKEN_LIFETIME_SECONDS,
+      clockSkewSeconds: vars.AUTH_CLOCK_SKEW_SECONDS,
     },
   };
 }

@@ -132,6 +132,18 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       default: 10000,
       min: 0,
     }),
+    TOKEN_LIFETIME_SECONDS: env.int({
+      description: 'lifetime of the tokens the certificate service issues (never beyond the certificate)',
+      default: 900,
+      min: 1,
+      max: 3600,
+    }),
+    AUTH_CLOCK_SKEW_SECONDS: env.int({
+      description: 'clock difference tolerated when checking a token exp, nbf and iat',
+      default: 60,
+      min: 0,
+      max: 60,
+    }),
     AUTH_KEY_SET: env.oneOf(AUTH_KEY_SETS, {
       description:
         'where tokens are verified from: http (CERTIFICATE_URL/.well-known/jwks.json) or inprocess (certificate hosted here)',

@@ -1,3 +1,4 @@
+import type { PlatformConfig } from '@renkei/platform';
 import { signChallenge } from '@renkei/envelope';
 import { createDevCa, issueOfficeCertificate } from '@renkei/testing';
 import { AuthChallengeEntity } from './auth-challenge.entity';
@@ -35,6 +36,7 @@ function setup() {
     mocks.signingKeys as unknown as TokenSigningKeysService,
     mocks.validator as unknown as OfficeCertificateValidator,
     mocks.clock as unknown as AuthClock,
+    { auth: { tokenLifetimeSeconds: 900 } } as unknown as PlatformConfig,
   );
   return { sut, mocks };
 }

@@ -1,5 +1,6 @@
 // Challenge → token: issue a nonce; take it back signed by an office certificate; answer with an ES256 token
 // naming the office. Every check fails with a CertificateAuthError carrying a stable code.
+import { PlatformConfig } from '@renkei/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   EnvelopeErrorCode,
@@ -16,7 +17,6 @@ import { OfficeCertificateValidator } from './office-certificate.validator';
 import { TokenSigningKeysService } from './token-signing-keys.service';
 
 export const CHALLENGE_LIFETIME_SECONDS = 300;
-export const TOKEN_LIFETIME_SECONDS = 900;
 
 export interface IssuedChallenge {
   readonly challengeId: string;
@@ -37,6 +37,7 @@ export class AuthService {
     @Inject(TokenSigningKeysService) private readonly signingKeys: TokenSigningKeysService,
     @Inject(OfficeCertificateValidator) private readonly validator: OfficeCertificateValidator,
     @Inject(AuthClock) private readonly clock: AuthClock,
+    @Inject(PlatformConfig) private readonly config: PlatformConfig,
   ) {}
 
   async createChallenge(): Promise<IssuedChallenge> {
@@ -63,7 +64,8 @@ export class AuthService {
       throw await this.whyNotConsumed(challengeId, signed.nonce, now);
     }
     const iat = Math.floor(now.getTime() / 1000);
-    const exp = Math.min(iat + TOKEN_LIFETIME_SECONDS, Math.floor(office.notAfter.getTime() / 1000));
+    const lifetime = this.config.auth.tokenLifetimeSeconds;
+    const exp = Math.min(iat + lifetime, Math.floor(office.notAfter.getTime() / 1000));
     const claims: TokenClaims = {
       sub: office.officeNumber,
       serviceTypes: office.serviceTypes,
