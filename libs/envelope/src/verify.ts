@@ -20,6 +20,8 @@ export interface ParsedEnvelope {
   manifestBytes: Uint8Array;
   manifestSha256: string;
   signerCertificate: SignerCertificate;
+  /** DER of the other certificates in the SignedData (intermediate CAs a verifier may chain through) */
+  otherCertificates: Uint8Array[];
   /** DER of the encapsulated EnvelopedData */
   content: Uint8Array;
   /** hex SHA-256 of `content` */
@@ -55,6 +57,9 @@ export function parseEnvelope(der: Uint8Array): ParsedEnvelope {
     manifestBytes: attributes.manifestBytes,
     manifestSha256: sha256Hex(attributes.manifestBytes),
     signerCertificate: signerCertificateOf(certificate),
+    otherCertificates: (signedData.certificates ?? [])
+      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== certificate)
+      .map((c) => new Uint8Array(c.toSchema().toBER(false))),
     content,
     contentSha256: sha256Hex(content),
     signature: {

@@ -60,7 +60,11 @@ export class EnvelopesService {
     const { manifest } = parsed;
     // no intermediates: parseEnvelope does not return the SignedData's other certificates, and the dev CA
     // signs office certificates directly (chains through intermediates come with the trust issue)
-    const signer = this.signerPolicy.validate(parsed.signerCertificate.der, [], this.clock.now());
+    const signer = this.signerPolicy.validate(
+      parsed.signerCertificate.der,
+      parsed.otherCertificates,
+      this.clock.now(),
+    );
     this.checkBinding(principal, signer, manifest);
     await this.checkRecipient(manifest);
     this.checkSendUnit(manifest);
