@@ -80,7 +80,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 export async function startStandalonePlatform(
-  options: { logLevel?: string } = {},
+  options: { logLevel?: string; env?: Readonly<Record<string, string>> } = {},
 ): Promise<PlatformUnderTest> {
   const cwd = await mkdtemp(path.join(os.tmpdir(), 'renkei-platform-'));
   await chmod(cwd, 0o755); // embedded PostgreSQL runs as an unprivileged user when started by root
@@ -95,6 +95,7 @@ export async function startStandalonePlatform(
       PORT: String(port),
       METRICS_PORT: String(await freePort()),
       EMBEDDED_POSTGRES_PORT: String(postgresPort),
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;

@@ -11,15 +11,25 @@ const OID_X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
 const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const OID_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
 
+export interface ExportPkcs12Options {
+  /** friendly name of the key and certificate bags */
+  friendlyName?: string;
+  /** DER of CA certificates to include after the office certificate (e.g. the dev CA) */
+  chain?: readonly Uint8Array[];
+}
+
 /**
- * PKCS#12 of a dev credential: key shrouded with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), certificate
- * in clear, MAC with SHA-256. TEST ONLY: readable by `openssl pkcs12` 3.x.
+ * PKCS#12 of a dev credential: key shrouded with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), certificates
+ * in clear, MAC with SHA-256. TEST ONLY: readable by `openssl pkcs12` 3.x. The third argument may be the
+ * friendly name alone (older callers) or options.
  */
 export async function exportPkcs12(
   credential: DevCredential,
   password: string,
-  friendlyName = 'renkei-test',
+  options: ExportPkcs12Options | string = {},
 ): Promise<Uint8Array> {
+  const { friendlyName = 'renkei-test', chain = [] } =
+    typeof options === 'string' ? { friendlyName: options } : options;
   const crypto = new pkijs.CryptoEngine({
     name: 'node-webcrypto',
     crypto: webcrypto as unknown as EngineCrypto,
@@ -54,6 +64,16 @@ export async function exportPkcs12(
     safeBags: [
       new pkijs.SafeBag({ bagId: OID_PKCS8_SHROUDED_KEY_BAG, bagValue: keyBag, bagAttributes: attributes }),
       new pkijs.SafeBag({ bagId: OID_CERT_BAG, bagValue: certBag, bagAttributes: attributes }),
+      ...chain.map(
+        (der) =>
+          new pkijs.SafeBag({
+            bagId: OID_CERT_BAG,
+            bagValue: new pkijs.CertBag({
+              certId: OID_X509_CERTIFICATE,
+              parsedValue: pkijs.Certificate.fromBER(der),
+            }),
+          }),
+      ),
     ],
   });
   const authenticatedSafe = new pkijs.AuthenticatedSafe({

@@ -1,0 +1,143 @@
+// Text for people. Commands return data; with --json the CLI prints that data instead of these lines.
+import type { DevInitResult, IssueResult } from './commands/pki.command';
+import type { InitResult } from './commands/init.command';
+import type { SendProblem, SendResult } from './commands/send.command';
+import type { InboxResult } from './commands/inbox.command';
+import type { FetchResult } from './commands/fetch.command';
+import type { DemoResult } from './commands/demo.command';
+import type { EnvelopeItem } from './platform-client';
+import { AgentError } from './agent.errors';
+
+export const HELP = `renkei — ケアプランデータ連携 事業所エージェント (care-plan exchange office agent)
+
+使い方 (usage): renkei [--home DIR] [--platform URL] [--json] <command> [options]
+
+コマンド (commands):
+  pki dev-init --out DIR [--key-type rsa|ec]
+        開発用CA (TEST ONLY) を DIR/ca.pem, DIR/ca.key.pem に作成
+  pki issue --ca DIR --office NUMBER --service-type CODE [--service-type CODE…]
+            [--key-type rsa|ec] --out FILE.p12 [--password-file F]
+        開発用CAから事業所証明書を発行し .p12 に書き出す
+  init --p12 FILE [--password-file F] [--trust-anchor PEM] [--offline] [--force]
+        .p12 をプロファイルに取り込み、証明書を事業所ディレクトリに登録
+  send <files…> | --dir DIR
+        送信単位に分けて検証し、封筒に封かんして送信 (誤りが1つでもあれば何も送らない)
+  inbox [--status available|downloaded|all]
+        受信箱の一覧
+  fetch <envelopeId…> | --all  --out DIR [--overwrite]
+        受信して開封・検証し、ファイルを DIR に書き出す
+  status <envelopeId>
+        封筒の状態と経過 (timeline)
+  demo [--ca-dir DIR] [--keep]
+        起動中のスタンドアロン (npm start) で2事業所間の送受信を実演
+
+共通オプション (global options):
+  --home DIR       プロファイルのディレクトリ (既定: $RENKEI_HOME または ~/.renkei-agent)
+  --platform URL   プラットフォームのURL (既定: プロファイルの値、なければ http://127.0.0.1:8080)
+  --json           結果を JSON で標準出力に出す (エラーは {"error":{code,message}})
+  パスワード: --password-file F または環境変数 RENKEI_P12_PASSWORD
+  クラスタ: RENKEI_CERTIFICATE_URL, RENKEI_REGISTRY_URL, RENKEI_INTAKE_URL, RENKEI_STORAGE_URL, RENKEI_DELIVERY_URL
+
+終了コード (exit codes): 0 成功, 1 予期しないエラー, 2 使い方の誤り, 3 入力の誤り,
+  4 プラットフォームが拒否, 5 プラットフォームに接続できない, 6 見つからない
+`;
+
+export function formatDevInit(r: DevInitResult): string {
+  return [
+    '開発用CAを作成しました (TEST ONLY):',
+    `  証明書 (certificate): ${r.certificateFile}`,
+    `  秘密鍵 (key, 0600):   ${r.keyFile}`,
+    `  SHA-256: ${r.fingerprint}`,
+  ].join('\n');
+}
+
+export function formatIssue(r: IssueResult): string {
+  return [
+    `事業所証明書を発行しました: ${r.file}`,
+    `  事業所番号 ${r.officeNumber}  サービス種類 ${r.serviceTypes.join(', ')}  有効期限 ${r.notAfter}`,
+    `  SHA-256: ${r.fingerprint}`,
+    ...r.warnings.map((w) => `  警告: ${w}`),
+  ].join('\n');
+}
+
+export function formatInit(r: InitResult): string {
+  return [
+    `プロファイルを作成しました: ${r.home}`,
+    `  事業所番号 ${r.officeNumber}  サービス種類 ${r.serviceTypes.join(', ')}`,
+    `  プラットフォーム ${r.platformUrl}  信頼するCA ${r.trustAnchors} 件`,
+    r.published
+      ? `  事業所ディレクトリに登録済み (version ${r.published.version}, status ${r.published.status})`
+      : '  オフライン: 事業所ディレクトリには登録していません (--offline)',
+  ].join('\n');
+}
+
+export function formatProblem(p: SendProblem): string {
+  const where = [
+    p.file ?? '-',
+    p.row !== null ? `${p.row}行` : null,
+    p.column !== null ? `${p.column}列${p.columnName ? ` ${p.columnName}` : ''}` : null,
+  ]
+    .filter((part) => part !== null)
+    .join(' ');
+  return `  ${p.severity === 'error' ? 'エラー' : '警告'} ${where}: [${p.code}] ${p.message}`;
+}
+
+export function formatSend(r: SendResult): string {
+  const lines = r.warnings.length > 0 ? ['警告 (warnings):', ...r.warnings.map(formatProblem)] : [];
+  for (const e of r.envelopes) {
+    lines.push(
+      `${e.envelopeId}  ${e.status}${e.duplicate ? ' (受付済み: duplicate)' : ''}  ${e.kind} ${e.targetMonth} 連番 ${e.fileSequence} → ${e.recipient.officeNumber}/${e.recipient.serviceType}  (${e.files.length} ファイル)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatInbox(r: InboxResult): string {
+  if (r.items.length === 0) return `受信箱は空です (status=${r.status})`;
+  return r.items
+    .map(
+      (i) =>
+        `${i.envelopeId}  ${i.status}  ${i.kind} ${i.targetMonth} 連番 ${i.fileSequence}  from ${i.sender.officeNumber}/${i.sender.serviceType}  ${i.files.length} ファイル`,
+    )
+    .join('\n');
+}
+
+export function formatFetch(r: FetchResult): string {
+  if (r.envelopes.length === 0) return '受信できる封筒はありません';
+  return r.envelopes
+    .flatMap((e) => [`${e.envelopeId}  from ${e.sender.officeNumber}`, ...e.files.map((f) => `  ${f}`)])
+    .join('\n');
+}
+
+export function formatStatus(item: EnvelopeItem): string {
+  return [
+    `${item.envelopeId}  ${item.status}`,
+    `  ${item.sender.officeNumber}/${item.sender.serviceType} → ${item.recipient.officeNumber}/${item.recipient.serviceType}  ${item.kind} ${item.targetMonth} 連番 ${item.fileSequence}`,
+    ...(item.timeline ?? []).map((s) => `  ${s.step.padEnd(10)} ${s.at}${s.by ? `  by ${s.by}` : ''}`),
+  ].join('\n');
+}
+
+export function formatDemo(r: DemoResult): string {
+  return [
+    r.ok
+      ? 'デモ成功: 送信したファイルと受信したファイルが一致しました'
+      : 'デモ失敗: 確認できない項目があります',
+    `  送信元 A ${r.sender.officeNumber}/${r.sender.serviceType}  →  宛先 B ${r.recipient.officeNumber}/${r.recipient.serviceType}`,
+    `  封筒 ${r.envelopeId}  状態 ${r.status}`,
+    ...r.files.map((f) => `  ${f.identical ? '一致' : '不一致'}  ${f.name} (${f.size} bytes)`),
+    '  経過 (timeline):',
+    ...r.timeline.map(
+      (s) =>
+        `    ${s.step.padEnd(10)} ${s.at}${s.sincePreviousMs === null ? '' : `  (+${s.sincePreviousMs} ms)`}`,
+    ),
+    ...(r.workDir ? [`  作業ディレクトリ (kept): ${r.workDir}`] : []),
+  ].join('\n');
+}
+
+export function formatError(error: AgentError): string {
+  const lines = [`エラー: ${error.message}`];
+  const details = error.details as { problems?: SendProblem[]; warnings?: SendProblem[] } | undefined;
+  if (details?.problems) lines.push(...details.problems.map(formatProblem));
+  if (details?.warnings) lines.push(...details.warnings.map(formatProblem));
+  return lines.join('\n');
+}

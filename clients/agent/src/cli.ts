@@ -1,0 +1,153 @@
+// The CLI layer: parse, run one command, print its data (text or --json), map errors to exit codes.
+import * as path from 'node:path';
+import { AgentContext } from './agent.context';
+import { ExitCode, toAgentError, usageError } from './agent.errors';
+import {
+  keyTypeOption,
+  listOption,
+  ParsedCommandLine,
+  parseCommandLine,
+  requiredOption,
+  stringOption,
+} from './cli.args';
+import {
+  formatDemo,
+  formatDevInit,
+  formatError,
+  formatFetch,
+  formatInbox,
+  formatInit,
+  formatIssue,
+  formatSend,
+  formatStatus,
+  HELP,
+} from './cli.output';
+import { demo } from './commands/demo.command';
+import { fetchEnvelopes } from './commands/fetch.command';
+import { inbox, parseInboxStatus } from './commands/inbox.command';
+import { init } from './commands/init.command';
+import { pkiDevInit, pkiIssue } from './commands/pki.command';
+import { send } from './commands/send.command';
+import { status } from './commands/status.command';
+import { readPassword } from './files.util';
+import { defaultHome } from './profile.store';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+}
+
+interface Output {
+  data: unknown;
+  text: string;
+  exitCode?: ExitCode;
+}
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let json = argv.includes('--json');
+  try {
+    const parsed = parseCommandLine(argv);
+    json = parsed.global.json;
+    if (parsed.global.help || parsed.command === undefined) {
+      io.stdout(HELP);
+      return parsed.global.help ? ExitCode.Ok : ExitCode.Usage;
+    }
+    const ctx: AgentContext = {
+      home: path.resolve(parsed.global.home ?? defaultHome(io.env)),
+      platformUrl: parsed.global.platform,
+      env: io.env,
+      fetch: io.fetch,
+      progress: json ? () => undefined : (message) => io.stderr(message),
+    };
+    const output = await dispatch(parsed, ctx, io.env);
+    io.stdout(json ? JSON.stringify(output.data, null, 2) : output.text);
+    return output.exitCode ?? ExitCode.Ok;
+  } catch (error) {
+    const agentError = toAgentError(error);
+    if (json) {
+      const { code, message, details } = agentError;
+      io.stdout(
+        JSON.stringify({ error: { code, message, ...(details !== undefined ? { details } : {}) } }, null, 2),
+      );
+    } else {
+      io.stderr(formatError(agentError));
+      if (agentError.exitCode === ExitCode.Unexpected && error instanceof Error && io.env.RENKEI_DEBUG) {
+        io.stderr(error.stack ?? '');
+      }
+    }
+    return agentError.exitCode;
+  }
+}
+
+async function dispatch(
+  parsed: ParsedCommandLine,
+  ctx: AgentContext,
+  env: NodeJS.ProcessEnv,
+): Promise<Output> {
+  const { values, positionals } = parsed;
+  const command = parsed.command as NonNullable<ParsedCommandLine['command']>;
+  if (command !== 'send' && command !== 'fetch' && command !== 'status' && positionals.length > 0) {
+    throw usageError(`余分な引数があります (unexpected argument): ${positionals.join(' ')}`);
+  }
+  switch (command) {
+    case 'pki dev-init': {
+      const r = await pkiDevInit({ out: requiredOption(values, 'out'), keyType: keyTypeOption(values) });
+      return { data: r, text: formatDevInit(r) };
+    }
+    case 'pki issue': {
+      const r = await pkiIssue({
+        caDir: requiredOption(values, 'ca'),
+        officeNumber: requiredOption(values, 'office'),
+        serviceTypes: listOption(values, 'service-type'),
+        keyType: keyTypeOption(values),
+        out: requiredOption(values, 'out'),
+        password: await readPassword(stringOption(values, 'password-file'), env),
+        overwrite: values.overwrite === true,
+      });
+      return { data: r, text: formatIssue(r) };
+    }
+    case 'init': {
+      const r = await init(ctx, {
+        p12: requiredOption(values, 'p12'),
+        password: await readPassword(stringOption(values, 'password-file'), env),
+        trustAnchorFile: stringOption(values, 'trust-anchor'),
+        offline: values.offline === true,
+        force: values.force === true,
+      });
+      return { data: r, text: formatInit(r) };
+    }
+    case 'send': {
+      const dir = stringOption(values, 'dir');
+      if (positionals.length > 0 === (dir !== undefined)) {
+        throw usageError('ファイルか --dir DIR のどちらか一方を指定してください (give files or --dir)');
+      }
+      const r = await send(ctx, { files: positionals, dir });
+      return { data: r, text: formatSend(r) };
+    }
+    case 'inbox': {
+      const r = await inbox(ctx, { status: parseInboxStatus(stringOption(values, 'status')) });
+      return { data: r, text: formatInbox(r) };
+    }
+    case 'fetch': {
+      const r = await fetchEnvelopes(ctx, {
+        envelopeIds: positionals,
+        all: values.all === true,
+        out: requiredOption(values, 'out'),
+        overwrite: values.overwrite === true,
+      });
+      return { data: r, text: formatFetch(r) };
+    }
+    case 'status': {
+      if (positionals.length !== 1) throw usageError('封筒IDを1つ指定してください (give one envelope id)');
+      const r = await status(ctx, { envelopeId: positionals[0] });
+      return { data: r, text: formatStatus(r) };
+    }
+    case 'demo': {
+      const r = await demo(ctx, { caDir: stringOption(values, 'ca-dir'), keep: values.keep === true });
+      return { data: r, text: formatDemo(r), exitCode: r.ok ? ExitCode.Ok : ExitCode.Unexpected };
+    }
+  }
+}

@@ -1,0 +1,296 @@
+// The agent's HTTP client for the platform API (docs/exchange.md, docs/auth.md): challenge → token, cached
+// until shortly before it expires and renewed once on a 401; platform errors become AgentErrors carrying the
+// platform's code; a platform that cannot be reached is exit 5.
+import { KeyObject } from 'node:crypto';
+import { signChallenge } from '@renkei/envelope';
+import { AgentError, AgentErrorCode, ExitCode, exitCodeForStatus } from './agent.errors';
+
+export type PlatformService = 'certificate' | 'registry' | 'intake' | 'storage' | 'delivery';
+
+export type PlatformEndpoints = Record<PlatformService, string>;
+
+export const DEFAULT_PLATFORM_URL = 'http://127.0.0.1:8080';
+
+const ENDPOINT_ENV: Record<PlatformService, string> = {
+  certificate: 'RENKEI_CERTIFICATE_URL',
+  registry: 'RENKEI_REGISTRY_URL',
+  intake: 'RENKEI_INTAKE_URL',
+  storage: 'RENKEI_STORAGE_URL',
+  delivery: 'RENKEI_DELIVERY_URL',
+};
+
+/** Every service on the platform URL (standalone), unless RENKEI_<SERVICE>_URL says otherwise (cluster). */
+export function resolveEndpoints(
+  platformUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): PlatformEndpoints {
+  const base = trimSlash(platformUrl);
+  const entries = (Object.keys(ENDPOINT_ENV) as PlatformService[]).map((service) => [
+    service,
+    trimSlash(env[ENDPOINT_ENV[service]] || base),
+  ]);
+  return Object.fromEntries(entries) as PlatformEndpoints;
+}
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+/** The office credential the client authenticates with. Certificates are DER. */
+export interface ClientCredential {
+  certificate: Uint8Array;
+  privateKey: KeyObject;
+  chain?: readonly Uint8Array[];
+}
+
+export interface PlatformClientOptions {
+  fetch?: typeof fetch;
+  now?: () => Date;
+  /** renew the token this long before it expires */
+  tokenMarginMs?: number;
+}
+
+export interface PublishedOffice {
+  officeNumber: string;
+  serviceTypes: string[];
+  status: string;
+  certificatePem: string;
+  certificateSha256: string;
+  version: number;
+}
+
+export interface RegisteredOffice {
+  officeNumber: string;
+  serviceTypes: string[];
+  status: string;
+  certificateSha256: string;
+  version: number;
+  registeredAt: string;
+  updatedAt: string;
+}
+
+export interface AcceptedEnvelope {
+  envelopeId: string;
+  status: string;
+  acceptedAt?: string;
+  manifestSha256?: string;
+  objectSha256?: string;
+  objectSize?: number;
+}
+
+export interface EnvelopeParty {
+  officeNumber: string;
+  serviceType: string;
+}
+
+export interface TimelineStep {
+  step: 'accepted' | 'available' | 'downloaded';
+  at: string;
+  by?: string;
+}
+
+export interface EnvelopeItem {
+  envelopeId: string;
+  sender: EnvelopeParty;
+  recipient: EnvelopeParty;
+  kind: string;
+  targetMonth: string;
+  fileSequence: string;
+  files: { name: string; mediaType: string; size: number; sha256: string }[];
+  objectSize: number;
+  status: string;
+  acceptedAt: string | null;
+  availableAt: string | null;
+  downloadedAt: string | null;
+  timeline?: TimelineStep[];
+}
+
+export type InboxStatus = 'available' | 'downloaded' | 'all';
+
+interface RequestOptions {
+  json?: unknown;
+  body?: Uint8Array;
+  contentType?: string;
+  /** public routes (health, challenge, token) carry no token */
+  anonymous?: boolean;
+}
+
+interface PlatformErrorBody {
+  code?: unknown;
+  message?: unknown;
+  details?: unknown;
+}
+
+export class PlatformClient {
+  private token: { value: string; renewAt: number } | undefined;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => Date;
+  private readonly tokenMarginMs: number;
+
+  constructor(
+    readonly endpoints: PlatformEndpoints,
+    private readonly credential: ClientCredential | undefined,
+    options: PlatformClientOptions = {},
+  ) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.now = options.now ?? (() => new Date());
+    this.tokenMarginMs = options.tokenMarginMs ?? 60_000;
+  }
+
+  /** GET /health/live on the certificate endpoint: throws PLATFORM_UNREACHABLE when nothing answers. */
+  async ping(): Promise<void> {
+    await this.send('certificate', 'GET', '/health/live', { anonymous: true });
+  }
+
+  publishCertificate(certificatePem: string): Promise<RegisteredOffice> {
+    return this.json('registry', 'PUT', '/v1/offices/me', { json: { certificatePem } });
+  }
+
+  getOffice(officeNumber: string): Promise<PublishedOffice> {
+    return this.json('registry', 'GET', `/v1/offices/${encodeURIComponent(officeNumber)}`);
+  }
+
+  postEnvelope(der: Uint8Array): Promise<AcceptedEnvelope> {
+    return this.json('intake', 'POST', '/v1/envelopes', { body: der, contentType: 'application/cms' });
+  }
+
+  async listInbox(status: InboxStatus): Promise<EnvelopeItem[]> {
+    const items: EnvelopeItem[] = [];
+    let after: string | null = null;
+    do {
+      const query = new URLSearchParams({ status, limit: '100', ...(after ? { after } : {}) });
+      const page: { items: EnvelopeItem[]; next: string | null } = await this.json(
+        'delivery',
+        'GET',
+        `/v1/inbox?${query.toString()}`,
+      );
+      items.push(...page.items);
+      after = page.next;
+    } while (after);
+    return items;
+  }
+
+  getEnvelope(envelopeId: string): Promise<EnvelopeItem> {
+    return this.json('delivery', 'GET', `/v1/envelopes/${encodeURIComponent(envelopeId)}`);
+  }
+
+  async downloadContent(envelopeId: string): Promise<Uint8Array> {
+    const response = await this.send(
+      'storage',
+      'GET',
+      `/v1/envelopes/${encodeURIComponent(envelopeId)}/content`,
+    );
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** A valid token, from the cache or from a fresh challenge. */
+  async getToken(): Promise<string> {
+    if (this.token && this.now().getTime() < this.token.renewAt) return this.token.value;
+    if (!this.credential) {
+      throw new AgentError(
+        AgentErrorCode.PROFILE_NOT_FOUND,
+        '事業所の証明書が設定されていません。先に `renkei init` を実行してください (no office credential)',
+        ExitCode.NotFound,
+      );
+    }
+    const challenge: { challengeId: string; nonce: string } = await this.json(
+      'certificate',
+      'POST',
+      '/v1/auth/challenges',
+      { anonymous: true },
+    );
+    const signedData = Buffer.from(
+      signChallenge(challenge.nonce, {
+        certificate: this.credential.certificate,
+        privateKey: this.credential.privateKey,
+        chain: this.credential.chain,
+      }),
+    ).toString('base64');
+    const issued: { token: string; expiresAt: string } = await this.json(
+      'certificate',
+      'POST',
+      '/v1/auth/tokens',
+      { anonymous: true, json: { challengeId: challenge.challengeId, signedData } },
+    );
+    const expiresAt = Date.parse(issued.expiresAt);
+    const renewAt = Number.isNaN(expiresAt) ? 0 : expiresAt - this.tokenMarginMs;
+    this.token = { value: issued.token, renewAt };
+    return issued.token;
+  }
+
+  private async json<T>(
+    service: PlatformService,
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const response = await this.send(service, method, path, options);
+    return (await response.json()) as T;
+  }
+
+  private async send(
+    service: PlatformService,
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<Response> {
+    let response = await this.attempt(service, method, path, options);
+    if (response.status === 401 && !options.anonymous) {
+      // the token may have expired or its key rotated: one fresh token, one retry
+      this.token = undefined;
+      response = await this.attempt(service, method, path, options);
+    }
+    if (!response.ok) throw await platformError(response, method, path);
+    return response;
+  }
+
+  private async attempt(
+    service: PlatformService,
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, application/cms' };
+    if (!options.anonymous) headers.authorization = `Bearer ${await this.getToken()}`;
+    let body: string | Uint8Array | undefined;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    } else if (options.body) {
+      headers['content-type'] = options.contentType ?? 'application/octet-stream';
+      body = options.body;
+    }
+    const url = `${this.endpoints[service]}${path}`;
+    try {
+      return await this.fetchImpl(url, { method, headers, body });
+    } catch (error) {
+      throw unreachable(this.endpoints[service], error);
+    }
+  }
+}
+
+/** A connection failure: the platform is down, or the response was lost on the way. */
+export function unreachable(url: string, error: unknown): AgentError {
+  const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
+  return new AgentError(
+    AgentErrorCode.PLATFORM_UNREACHABLE,
+    `プラットフォームに接続できません (platform unreachable): ${url}${cause ? ` (${cause})` : ''}`,
+    ExitCode.Unreachable,
+  );
+}
+
+async function platformError(response: Response, method: string, path: string): Promise<AgentError> {
+  let body: PlatformErrorBody = {};
+  try {
+    body = (await response.json()) as PlatformErrorBody;
+  } catch {
+    // not JSON: keep the status only
+  }
+  const code = typeof body.code === 'string' ? body.code : AgentErrorCode.PLATFORM_ERROR;
+  const message = typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
+  const route = path.split('?')[0];
+  return new AgentError(
+    code,
+    `プラットフォームが要求を拒否しました (${code}, HTTP ${response.status}, ${method} ${route}): ${message}`,
+    exitCodeForStatus(response.status),
+    { status: response.status, ...(body.details !== undefined ? { details: body.details } : {}) },
+  );
+}

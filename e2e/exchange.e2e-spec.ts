@@ -1,0 +1,353 @@
+// Office A (居宅介護支援 43) sends a 予定 unit to office B (訪問介護 11) through the whole platform, in both modes:
+// standalone (one process on embedded defaults) and cluster (each service its own process on the real
+// PostgreSQL, Kafka and MinIO). The offices act through the agent CLI (`renkei`), as a care office would; the
+// refusal cases craft hostile envelopes and requests directly.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { EnvelopeKind, parseEnvelope, seal, type SealInput } from '@renkei/envelope';
+import { FileDirection, generateUnit, SendUnitType } from '@renkei/careplan';
+import { PlatformUnderTest, startClusterPlatform, startStandalonePlatform } from '@renkei/harness';
+import { platformServices } from '@renkei/standalone';
+import {
+  authenticate,
+  createDevCa,
+  DevCredential,
+  exportPkcs12,
+  issueOfficeCertificate,
+  readInfraEnv,
+  repoRoot,
+} from '@renkei/testing';
+
+const run = promisify(execFile);
+const RENKEI = path.join(repoRoot, 'clients', 'agent', 'bin', 'renkei.js');
+const P12_PASSWORD = 'e2e-p12-password';
+// tokens live 5 s with no skew, so the expired-token case needs no clock tricks; the agent re-authenticates
+const TOKEN_ENV = { TOKEN_LIFETIME_SECONDS: '5', AUTH_CLOCK_SKEW_SECONDS: '0' };
+
+const A = { officeNumber: '1310000011', serviceType: '43' };
+const B = { officeNumber: '1310000029', serviceType: '11' };
+const C = { officeNumber: '1310000037', serviceType: '43' };
+
+interface Office {
+  readonly party: { officeNumber: string; serviceType: string };
+  readonly credential: DevCredential;
+  readonly home: string;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
+  let platform: PlatformUnderTest;
+  let work: string;
+  let a: Office;
+  let b: Office;
+  let c: Office;
+
+  async function renkei(office: Office | undefined, args: string[]): Promise<Record<string, unknown>> {
+    const homeArgs = office ? ['--home', office.home] : [];
+    try {
+      const { stdout } = await run(process.execPath, [RENKEI, ...homeArgs, '--json', ...args], {
+        cwd: work,
+        env: {
+          PATH: process.env['PATH'],
+          HOME: process.env['HOME'],
+          TZ: 'UTC',
+          RENKEI_P12_PASSWORD: P12_PASSWORD,
+          ...platform.agentEnv,
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return JSON.parse(stdout) as Record<string, unknown>;
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      throw new Error(
+        `renkei ${args.join(' ')} exited ${failed.code}:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`,
+      );
+    }
+  }
+
+  async function office(party: Office['party']): Promise<Office> {
+    const credential = issueOfficeCertificate(platform.devCa, {
+      officeNumber: party.officeNumber,
+      serviceTypes: [party.serviceType],
+      keyType: party.serviceType === '43' ? 'rsa' : 'ec',
+    });
+    const home = path.join(work, `home-${party.officeNumber}`);
+    const p12 = path.join(work, `${party.officeNumber}.p12`);
+    await writeFile(p12, await exportPkcs12(credential, P12_PASSWORD));
+    const created = { party, credential, home };
+    await renkei(created, ['init', '--p12', p12]);
+    return created;
+  }
+
+  async function call(
+    service: keyof PlatformUnderTest['urls'],
+    method: string,
+    route: string,
+    options: { token?: string; body?: Uint8Array; contentType?: string } = {},
+  ): Promise<Answer> {
+    const response = await fetch(`${platform.urls[service]}${route}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.contentType ? { 'content-type': options.contentType } : {}),
+      },
+      body: options.body,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : { raw: text } };
+  }
+
+  const tokenOf = (who: Office): Promise<string> => authenticate(platform.urls.certificate, who.credential);
+
+  async function sealUnit(
+    from: Office,
+    to: Office,
+    overrides: { signer?: DevCredential; envelopeId?: string; seed?: number } = {},
+  ): Promise<{ der: Uint8Array; envelopeId: string }> {
+    const unit = generateUnit({
+      seed: overrides.seed ?? 11,
+      direction: FileDirection.FromPlanner,
+      month: '202612',
+      type: SendUnitType.ServiceUsagePlan,
+      planner: from.party,
+      provider: to.party,
+      sequence: '20261124093000',
+    });
+    const envelopeId = overrides.envelopeId ?? randomUUID();
+    const input: SealInput = {
+      envelopeId,
+      sender: from.party,
+      recipient: to.party,
+      kind: EnvelopeKind.Plan,
+      targetMonth: '202612',
+      fileSequence: unit.sequence,
+      createdAt: new Date(),
+      files: unit.files.map((file) => ({ name: file.fileName, mediaType: 'text/csv', content: file.bytes })),
+    };
+    const signer = overrides.signer ?? from.credential;
+    const sealed = await seal(input, {
+      senderCertificate: signer.certificate,
+      senderPrivateKey: signer.privateKey,
+      recipientCertificate: to.credential.certificate,
+    });
+    return { der: sealed.der, envelopeId };
+  }
+
+  async function stored(): Promise<{ envelopes: number; objects: number }> {
+    const client = new Client({ connectionString: platform.databaseUrl });
+    await client.connect();
+    try {
+      // outbox rows are deleted once published, so an acceptance shows as its envelope row and its object
+      const envelopes = await client.query<{ n: string }>('select count(*) as n from intake.envelope');
+      return { envelopes: Number(envelopes.rows[0].n), objects: (await platform.storedObjects()).length };
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function refused(
+    who: Office,
+    der: Uint8Array,
+    expected: { status: number; code: string },
+    token?: string,
+  ): Promise<void> {
+    const before = await stored();
+    const answer = await call('intake', 'POST', '/v1/envelopes', {
+      token: token ?? (await tokenOf(who)),
+      body: der,
+      contentType: 'application/cms',
+    });
+    expect({ status: answer.status, code: answer.body['code'] }).toEqual(expected);
+    expect(await stored()).toEqual(before);
+  }
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(os.tmpdir(), `renkei-e2e-${mode}-`));
+    platform =
+      mode === 'standalone'
+        ? await startStandalonePlatform({ env: TOKEN_ENV })
+        : await startClusterPlatform({
+            infra: readInfraEnv(),
+            definitions: platformServices,
+            env: TOKEN_ENV,
+          });
+    a = await office(A);
+    b = await office(B);
+    c = await office(C);
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('delivers a 予定 unit byte-identical through the agent, shows the timeline, and stores only ciphertext', async () => {
+    const unit = generateUnit({
+      seed: 2026,
+      direction: FileDirection.FromPlanner,
+      month: '202612',
+      type: SendUnitType.ServiceUsagePlan,
+      planner: A,
+      provider: B,
+      users: 3,
+    });
+    const outbox = path.join(work, 'export-a');
+    await mkdir(outbox, { recursive: true });
+    for (const file of unit.files) await writeFile(path.join(outbox, file.fileName), file.bytes);
+
+    const sent = await renkei(a, ['send', '--dir', outbox]);
+    const envelopeId = JSON.stringify(sent).match(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+    )?.[0];
+    expect(envelopeId).toBeDefined();
+
+    let inbox: Record<string, unknown> = {};
+    for (let i = 0; i < 60 && !JSON.stringify(inbox).includes(envelopeId as string); i++) {
+      inbox = await renkei(b, ['inbox']);
+      if (!JSON.stringify(inbox).includes(envelopeId as string)) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(JSON.stringify(inbox)).toContain(envelopeId);
+    const importDir = path.join(work, 'import-b');
+    await renkei(b, ['fetch', envelopeId as string, '--out', importDir]);
+    expect((await readdir(importDir)).sort()).toEqual(unit.files.map((f) => f.fileName).sort());
+    for (const file of unit.files) {
+      expect(Buffer.compare(await readFile(path.join(importDir, file.fileName)), file.bytes)).toBe(0);
+    }
+
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 40 && !JSON.stringify(status).includes('"downloaded"'); i++) {
+      status = await renkei(a, ['status', envelopeId as string]);
+      if (!JSON.stringify(status).includes('"downloaded"')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(JSON.stringify(status)).toContain('"accepted"');
+    expect(JSON.stringify(status)).toContain('"available"');
+    expect(JSON.stringify(status)).toContain('"downloaded"');
+
+    // a plaintext marker (a stretch of each file, and a decoded name) appears in no object and no row
+    const markers = unit.files.map((file) => file.bytes.subarray(40, 72));
+    const objects = await platform.storedObjects();
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) {
+      for (const marker of markers) expect(object.bytes.includes(marker)).toBe(false);
+    }
+    const names = unit.files
+      .flatMap((file) => file.rows.flat())
+      .filter((value) => /[^ -~]{3,}/u.test(value))
+      .slice(0, 5);
+    expect(names.length).toBeGreaterThan(0);
+    const client = new Client({ connectionString: platform.databaseUrl });
+    await client.connect();
+    try {
+      const tables = await client.query<{ table_schema: string; table_name: string }>(
+        `select table_schema, table_name from information_schema.tables
+          where table_schema in ('registry','certificate','intake','storage','delivery','billing')
+            and table_type = 'BASE TABLE'`,
+      );
+      for (const { table_schema: schema, table_name: table } of tables.rows) {
+        const rows = await client.query<{ row: string }>(
+          `select t::text as row from "${schema}"."${table}" t`,
+        );
+        for (const { row } of rows.rows) {
+          for (const name of names) expect(row.includes(name)).toBe(false);
+          for (const marker of markers) expect(row.includes(marker.toString('hex'))).toBe(false);
+        }
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('refuses tampered ciphertext and a tampered manifest (SIGNATURE_INVALID), storing nothing', async () => {
+    const { der } = await sealUnit(a, b);
+    const parsed = parseEnvelope(der);
+    const content = Buffer.from(der).indexOf(Buffer.from(parsed.content));
+    const tamperedContent = Buffer.from(der);
+    tamperedContent[content + parsed.content.length - 20] ^= 0x01;
+    await refused(a, tamperedContent, { status: 422, code: 'SIGNATURE_INVALID' });
+
+    const manifestAt = Buffer.from(der).indexOf(Buffer.from(parsed.manifestBytes));
+    const tamperedManifest = Buffer.from(der);
+    const month = Buffer.from(parsed.manifestBytes).indexOf(Buffer.from('"targetMonth":"202612"'));
+    tamperedManifest[manifestAt + month + '"targetMonth":"20261'.length] = '1'.charCodeAt(0);
+    await refused(a, tamperedManifest, { status: 422, code: 'SIGNATURE_INVALID' });
+  });
+
+  it('refuses a wrong signer (SENDER_MISMATCH) and a signer from an unknown CA (CERTIFICATE_UNTRUSTED)', async () => {
+    const signedByC = await sealUnit(a, b, { signer: c.credential });
+    await refused(a, signedByC.der, { status: 403, code: 'SENDER_MISMATCH' });
+
+    const stranger = issueOfficeCertificate(createDevCa(), {
+      officeNumber: A.officeNumber,
+      serviceTypes: [A.serviceType],
+      keyType: 'ec',
+    });
+    const signedByStranger = await sealUnit(a, b, { signer: stranger });
+    await refused(a, signedByStranger.der, { status: 422, code: 'CERTIFICATE_UNTRUSTED' });
+  });
+
+  it('refuses a replayed envelope id (ENVELOPE_DUPLICATE, ENVELOPE_ID_CONFLICT), storing nothing more', async () => {
+    const first = await sealUnit(a, b, { seed: 5 });
+    const accepted = await call('intake', 'POST', '/v1/envelopes', {
+      token: await tokenOf(a),
+      body: first.der,
+      contentType: 'application/cms',
+    });
+    expect(accepted).toMatchObject({
+      status: 202,
+      body: { envelopeId: first.envelopeId, status: 'accepted' },
+    });
+
+    await refused(a, first.der, { status: 409, code: 'ENVELOPE_DUPLICATE' });
+    const other = await sealUnit(a, b, { seed: 6, envelopeId: first.envelopeId });
+    await refused(a, other.der, { status: 409, code: 'ENVELOPE_ID_CONFLICT' });
+  });
+
+  it("refuses another office's fetch (ENVELOPE_NOT_FOUND) and an expired token (AUTH_TOKEN_EXPIRED)", async () => {
+    const sent = await sealUnit(a, b, { seed: 9 });
+    const token = await tokenOf(a);
+    expect(
+      (
+        await call('intake', 'POST', '/v1/envelopes', {
+          token,
+          body: sent.der,
+          contentType: 'application/cms',
+        })
+      ).status,
+    ).toBe(202);
+    const route = `/v1/envelopes/${sent.envelopeId}/content`;
+    let recipient: Answer = { status: 0, body: {} };
+    for (let i = 0; i < 40 && recipient.status !== 200; i++) {
+      recipient = await call('storage', 'HEAD', route, { token: await tokenOf(b) });
+      if (recipient.status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(recipient.status).toBe(200);
+
+    const stranger = await call('storage', 'GET', route, { token: await tokenOf(c) });
+    expect({ status: stranger.status, code: stranger.body['code'] }).toEqual({
+      status: 404,
+      code: 'ENVELOPE_NOT_FOUND',
+    });
+    const strangerStatus = await call('delivery', 'GET', `/v1/envelopes/${sent.envelopeId}`, {
+      token: await tokenOf(c),
+    });
+    expect(strangerStatus.status).toBe(404);
+
+    await new Promise((r) => setTimeout(r, 6500));
+    const late = await sealUnit(a, b, { seed: 10 });
+    await refused(a, late.der, { status: 401, code: 'AUTH_TOKEN_EXPIRED' }, token);
+    const expiredFetch = await call('storage', 'GET', route, { token });
+    expect({ status: expiredFetch.status, code: expiredFetch.body['code'] }).toEqual({
+      status: 401,
+      code: 'AUTH_TOKEN_EXPIRED',
+    });
+  });
+});
