@@ -82,7 +82,10 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     });
     const home = path.join(work, `home-${party.officeNumber}`);
     const p12 = path.join(work, `${party.officeNumber}.p12`);
-    await writeFile(p12, await exportPkcs12(credential, P12_PASSWORD));
+    await writeFile(
+      p12,
+      await exportPkcs12(credential, P12_PASSWORD, { chain: [platform.devCa.certificate] }),
+    );
     const created = { party, credential, home };
     await renkei(created, ['init', '--p12', p12]);
     return created;
