@@ -58,8 +58,7 @@ export class EnvelopesService {
   async accept(principal: AuthPrincipal, der: Buffer): Promise<AcceptedEnvelope> {
     const parsed = this.verify(der);
     const { manifest } = parsed;
-    // no intermediates: parseEnvelope does not return the SignedData's other certificates, and the dev CA
-    // signs office certificates directly (chains through intermediates come with the trust issue)
+    // the chain may pass through CA certificates the sender included in the SignedData
     const signer = this.signerPolicy.validate(
       parsed.signerCertificate.der,
       parsed.otherCertificates,
