@@ -31,6 +31,12 @@ export const COMMAND_OPTIONS = {
     force: { type: 'boolean' },
   },
   send: { dir: { type: 'string' } },
+  validate: {
+    dir: { type: 'string' },
+    report: { type: 'boolean' },
+    csv: { type: 'string' },
+    overwrite: { type: 'boolean' },
+  },
   inbox: { status: { type: 'string' } },
   fetch: { all: { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
   status: {},

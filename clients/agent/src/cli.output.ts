@@ -1,7 +1,9 @@
 // Text for people. Commands return data; with --json the CLI prints that data instead of these lines.
 import type { DevInitResult, IssueResult } from './commands/pki.command';
 import type { InitResult } from './commands/init.command';
+import { formatCheckReport, formatConformanceReport } from '@renkei/careplan';
 import type { SendProblem, SendResult } from './commands/send.command';
+import type { ValidateResult } from './commands/validate.command';
 import type { InboxResult } from './commands/inbox.command';
 import type { FetchResult } from './commands/fetch.command';
 import type { DemoResult } from './commands/demo.command';
@@ -20,8 +22,11 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         開発用CAから事業所証明書を発行し .p12 に書き出す
   init --p12 FILE [--password-file F] [--trust-anchor PEM] [--offline] [--force]
         .p12 をプロファイルに取り込み、証明書を事業所ディレクトリに登録
+  validate <files…> | --dir DIR [--report [--csv FILE] [--overwrite]]
+        送信前の検査 (プロファイル不要): ファイル名・MS932・各行・送信単位。エラーがあれば終了コード 3
+        --report: ベンダ試験パターン D1〜D7 別の適合性レポート、--csv FILE: その MS932 CSV も書き出す
   send <files…> | --dir DIR
-        送信単位に分けて検証し、封筒に封かんして送信 (誤りが1つでもあれば何も送らない)
+        validate と同じ検査のあと封筒に封かんして送信 (エラーが1つでもあれば何も送らない)
   inbox [--status available|downloaded|all]
         受信箱の一覧
   fetch <envelopeId…> | --all  --out DIR [--overwrite]
@@ -90,6 +95,11 @@ export function formatSend(r: SendResult): string {
     );
   }
   return lines.join('\n');
+}
+
+export function formatValidate(r: ValidateResult): string {
+  const text = r.conformance ? formatConformanceReport(r.conformance) : formatCheckReport(r.check);
+  return r.csvFile ? `${text}\nCSV を書き出しました (written): ${r.csvFile}` : text;
 }
 
 export function formatInbox(r: InboxResult): string {

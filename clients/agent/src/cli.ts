@@ -20,6 +20,7 @@ import {
   formatIssue,
   formatSend,
   formatStatus,
+  formatValidate,
   HELP,
 } from './cli.output';
 import { demo } from './commands/demo.command';
@@ -29,6 +30,7 @@ import { init } from './commands/init.command';
 import { pkiDevInit, pkiIssue } from './commands/pki.command';
 import { send } from './commands/send.command';
 import { status } from './commands/status.command';
+import { validate } from './commands/validate.command';
 import { readPassword } from './files.util';
 import { defaultHome } from './profile.store';
 
@@ -89,7 +91,8 @@ async function dispatch(
 ): Promise<Output> {
   const { values, positionals } = parsed;
   const command = parsed.command as NonNullable<ParsedCommandLine['command']>;
-  if (command !== 'send' && command !== 'fetch' && command !== 'status' && positionals.length > 0) {
+  const takesPositionals = ['send', 'validate', 'fetch', 'status'].includes(command);
+  if (!takesPositionals && positionals.length > 0) {
     throw usageError(`余分な引数があります (unexpected argument): ${positionals.join(' ')}`);
   }
   switch (command) {
@@ -126,6 +129,28 @@ async function dispatch(
       }
       const r = await send(ctx, { files: positionals, dir });
       return { data: r, text: formatSend(r) };
+    }
+    case 'validate': {
+      const dir = stringOption(values, 'dir');
+      if (positionals.length > 0 === (dir !== undefined)) {
+        throw usageError('ファイルか --dir DIR のどちらか一方を指定してください (give files or --dir)');
+      }
+      const csv = stringOption(values, 'csv');
+      const report = values.report === true;
+      if (csv !== undefined && !report)
+        throw usageError('--csv は --report と一緒に指定してください (--csv needs --report)');
+      const r = await validate({
+        files: positionals,
+        dir,
+        report,
+        csv,
+        overwrite: values.overwrite === true,
+      });
+      return {
+        data: r.conformance ?? r.check,
+        text: formatValidate(r),
+        exitCode: r.ok ? ExitCode.Ok : ExitCode.InvalidInput,
+      };
     }
     case 'inbox': {
       const r = await inbox(ctx, { status: parseInboxStatus(stringOption(values, 'status')) });

@@ -11,6 +11,7 @@ export { runCli } from './cli';
 export type { CliIo } from './cli';
 export * from './commands/pki.command';
 export * from './commands/init.command';
+export * from './commands/validate.command';
 export * from './commands/send.command';
 export * from './commands/inbox.command';
 export * from './commands/fetch.command';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvelope } from '@renkei/envelope';
@@ -8,7 +8,8 @@ import { ProfileStore } from '../profile.store';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
 import { PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
 import { fetchEnvelopes } from './fetch.command';
-import { mediaTypeOf, postWithRetry, prepareSend, send } from './send.command';
+import { mediaTypeOf, postWithRetry, prepareSend, send, SendProblem } from './send.command';
+import { problemsOf, readInputFiles, validate } from './validate.command';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
@@ -77,9 +78,28 @@ describe(send.name, () => {
     expect(fake.calls.filter((c) => c.path === '/v1/envelopes')).toHaveLength(0);
   });
 
+  it('refuses the folder validate refuses, with the same problems, before any platform call', async () => {
+    const upplan = offices.unit.files.find((f) => f.kind === 'UPPLAN')?.fileName as string;
+    rmSync(join(offices.unitDir, upplan));
+    const checked = await validate({ dir: offices.unitDir });
+    const fake = platform();
+
+    const error = (await send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), {
+      dir: offices.unitDir,
+    }).catch((e: unknown) => e)) as AgentError;
+
+    expect(checked.ok).toBe(false);
+    expect(error.exitCode).toBe(ExitCode.InvalidInput);
+    const details = error.details as { problems: SendProblem[]; report: unknown };
+    expect(details.problems).toEqual(problemsOf(checked.check).errors);
+    expect(details.problems.map((p) => p.code)).toContain('SEND_UNIT_ILLEGAL_COMBINATION');
+    expect(details.report).toEqual(checked.check);
+    expect(fake.calls).toHaveLength(0);
+  });
+
   it('refuses a unit whose sender is not this office', async () => {
-    const prepared = await prepareSend(
-      readdirSync(offices.unitDir).map((f) => join(offices.unitDir, f)),
+    const prepared = prepareSend(
+      await readInputFiles({ dir: offices.unitDir }),
       await new ProfileStore(offices.providerHome).load(),
     );
 
