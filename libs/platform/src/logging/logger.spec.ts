@@ -110,4 +110,22 @@ describe(PinoNestLogger.name, () => {
       err: { type: 'Error', message: 'boom' },
     });
   });
+
+  it("logs an object's fields with the message that follows it, as `new Logger(ctx).log({…}, 'msg')` calls it", () => {
+    const { sut, lines } = capture();
+    const logger = new PinoNestLogger(sut);
+
+    logger.log({ envelopeId: 'e-1', objectSize: 7 }, 'envelope accepted', 'EnvelopesService');
+    logger.warn({ reason: 'x' }, 'IntakeService');
+
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      context: 'EnvelopesService',
+      envelopeId: 'e-1',
+      objectSize: 7,
+      msg: 'envelope accepted',
+    });
+    expect(lines[1]).toMatchObject({ level: 'warn', context: 'IntakeService', reason: 'x' });
+    expect(lines[1]).not.toHaveProperty('msg');
+  });
 });

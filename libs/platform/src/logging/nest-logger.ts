@@ -51,7 +51,11 @@ export class PinoNestLogger implements LoggerService {
       return;
     }
     if (typeof message === 'object' && message !== null) {
-      this.logger[level]({ ...fields, ...(message as Record<string, unknown>) });
+      // `logger.log({ fields }, 'what happened')`: the string after the object is the message
+      const text = args.find((arg): arg is string => typeof arg === 'string');
+      const merged = { ...fields, ...(message as Record<string, unknown>) };
+      if (text === undefined) this.logger[level](merged);
+      else this.logger[level](merged, text);
       return;
     }
     const stack = args.find((arg): arg is string => typeof arg === 'string' && arg.includes('\n    at '));
