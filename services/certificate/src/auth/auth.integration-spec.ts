@@ -1,24 +1,12 @@
 // The challenge → token flow on the real PostgreSQL: the certificate module booted with startApp on a free port
 // against a fresh, migrated database; tokens verified from the published JWKS as another service would.
 import { signChallenge } from '@renkei/envelope';
-import { HttpKeySetSource, loadPlatformConfig, RunningApp, startApp, TokenVerifier } from '@renkei/platform';
-import {
-  createDevCa,
-  DevCredential,
-  issueOfficeCertificate,
-  readInfraEnv,
-  uniqueName,
-} from '@renkei/testing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
-import { migrateServices } from '@renkei/platform';
+import { startServiceUnderTest, type ServiceUnderTest } from '@renkei/harness';
+import { HttpKeySetSource, RunningApp, TokenVerifier } from '@renkei/platform';
+import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/testing';
 import { certificateApp } from '../certificate.app';
 import { certificateDefinition } from '../certificate.definition';
 
-const infra = readInfraEnv();
-const databaseName = uniqueName('cert_auth');
 const ca = createDevCa();
 const office = issueOfficeCertificate(ca, {
   officeNumber: '1310000001',
@@ -26,30 +14,14 @@ const office = issueOfficeCertificate(ca, {
   keyType: 'ec',
 });
 
-function databaseUrl(name: string): string {
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
 
 describe('certificate authentication', () => {
+  let service: ServiceUnderTest;
   let running: RunningApp;
-  let dataDir: string;
 
   async function call(method: string, route: string, body?: unknown, token?: string): Promise<Answer> {
     const response = await fetch(`${running.url}${route}`, {
@@ -75,30 +47,18 @@ describe('certificate authentication', () => {
     ).toString('base64');
 
   beforeAll(async () => {
-    await sql(infra.databaseUrl, (client) => client.query(`create database ${databaseName}`));
-    await migrateServices(databaseUrl(databaseName), [certificateDefinition]);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-cert-auth-'));
-    const config = loadPlatformConfig('certificate', certificateApp.defaults, {
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl(databaseName),
-      EVENT_BUS_DRIVER: 'inprocess',
-      OBJECT_STORE_DRIVER: 'local',
-      RENKEI_DATA_DIR: dataDir,
-      TRUST_ANCHORS_PEM: ca.certificatePem,
-      TOKEN_SIGNING_KEY_SECRET: 'integration-test-secret-0123456789',
+    service = await startServiceUnderTest(certificateApp, {
+      databasePrefix: 'cert_auth',
+      definitions: [certificateDefinition],
+      env: {
+        TRUST_ANCHORS_PEM: ca.certificatePem,
+        TOKEN_SIGNING_KEY_SECRET: 'integration-test-secret-0123456789',
+      },
     });
-    running = await startApp(certificateApp, { config });
+    running = service.running;
   });
 
-  afterAll(async () => {
-    await running?.close();
-    await sql(infra.databaseUrl, (client) =>
-      client.query(`drop database if exists ${databaseName} with (force)`),
-    );
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => service?.close());
 
   it('exchanges a challenge signed by a dev office certificate for a token that verifies with the JWKS', async () => {
     const { challengeId, nonce } = await challenge();
@@ -138,11 +98,9 @@ describe('certificate authentication', () => {
 
   it('refuses an expired challenge', async () => {
     const { challengeId, nonce } = await challenge();
-    await sql(databaseUrl(databaseName), (client) =>
-      client.query(
-        `update certificate.auth_challenge set expires_at = now() - interval '1 second' where id = $1`,
-        [challengeId],
-      ),
+    await service.database.rows(
+      `update certificate.auth_challenge set expires_at = now() - interval '1 second' where id = $1`,
+      [challengeId],
     );
 
     const answer = await call('POST', '/v1/auth/tokens', { challengeId, signedData: signed(nonce) });

@@ -1,27 +1,12 @@
 // The inbox, sent list and status timeline on the real PostgreSQL, on Kafka and on the in-process bus: delivery
 // booted with startApp against a fresh, migrated database (one per bus), on Kafka its three consumers on test
 // topics under a unique prefix; tokens verified over HTTP from a JWKS the test serves (as certificate would).
-import {
-  EventBus,
-  migrateServices,
-  loadPlatformConfig,
-  publicJwkOf,
-  RunningApp,
-  signEs256,
-  startApp,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-} from '@renkei/platform';
+import { kafkaEnv, startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
+import { EventBus } from '@renkei/platform';
 import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
 import { Topics } from '@renkei/contracts';
 import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { deliveryApp } from '../delivery.app';
 import { deliveryDefinition } from '../delivery.definition';
 import type { EnvelopeItem, EnvelopePage } from './envelope-item.mapper';
@@ -33,58 +18,9 @@ import {
 } from './fixtures/envelope-events.fixture';
 
 const infra = readInfraEnv();
-const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-const KID = 'delivery-test-key';
+const tokens = new TestTokens('delivery-test-key');
 
-function databaseUrl(name: string): string {
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** a JWKS endpoint standing in for the certificate service */
-async function serveJwks(): Promise<{ server: Server; url: string }> {
-  const body = JSON.stringify({ keys: [publicJwkOf(signingKey, KID)] });
-  const server = createServer((request, response) => {
-    if (request.url !== '/.well-known/jwks.json') {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-function tokenFor(officeNumber: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signEs256(
-    {
-      sub: officeNumber,
-      serviceTypes: ['43', '46'],
-      roles: ['office'],
-      iss: TOKEN_ISSUER,
-      aud: TOKEN_AUDIENCE,
-      iat: now,
-      nbf: now,
-      exp: now + 900,
-      jti: randomUUID(),
-      cnf: { 'x5t#S256': Buffer.alloc(32, 7).toString('base64url') },
-    },
-    signingKey,
-    KID,
-  );
-}
+const tokenFor = (officeNumber: string): string => tokens.token({ officeNumber, serviceTypes: ['43', '46'] });
 
 let officeCounter = 0;
 /** a fresh 事業所番号 per test, so each test reads its own inbox */
@@ -96,21 +32,18 @@ interface Answer<T> {
 }
 
 describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the %s bus', (driver) => {
-  const databaseName = uniqueName(`delivery_${driver}`);
   const topicPrefix = `${uniqueName('delivery')}.`;
-  let running: RunningApp;
-  let jwks: { server: Server; url: string };
-  let dataDir: string;
+  let service: ServiceUnderTest;
 
   async function get<T = Record<string, unknown>>(route: string, office?: string): Promise<Answer<T>> {
-    const response = await fetch(`${running.url}${route}`, {
+    const response = await fetch(`${service.running.url}${route}`, {
       headers: office ? { authorization: `Bearer ${tokenFor(office)}` } : {},
     });
     return { status: response.status, body: (await response.json()) as T };
   }
 
   async function publish(...events: EncodedEvent[]): Promise<void> {
-    await running.app.get(EventBus).publish(
+    await service.running.app.get(EventBus).publish(
       events.map((event) => ({
         topic: event.topic,
         key: event.key,
@@ -125,13 +58,11 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     const ids = events.map((event) => event.eventId);
     await expectEventually(
       async () => {
-        const rows = await sql(databaseUrl(databaseName), (client) =>
-          client.query(
-            `select count(distinct event_id)::int as n from delivery.inbox_event where event_id = any($1::uuid[])`,
-            [ids],
-          ),
+        const rows = await service.database.rows<{ n: number }>(
+          `select count(distinct event_id)::int as n from delivery.inbox_event where event_id = any($1::uuid[])`,
+          [ids],
         );
-        expect(rows.rows[0].n).toBe(ids.length);
+        expect(rows[0].n).toBe(ids.length);
       },
       { timeoutMs: 30_000 },
     );
@@ -144,8 +75,6 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   }
 
   beforeAll(async () => {
-    await sql(infra.databaseUrl, (client) => client.query(`create database ${databaseName}`));
-    await migrateServices(databaseUrl(databaseName), [deliveryDefinition]);
     if (driver === 'kafka') {
       await createTestTopics(infra.kafkaBrokers, topicPrefix, [
         Topics.intakeEnvelopeAccepted.name,
@@ -153,32 +82,17 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
         Topics.storageEnvelopeDownloaded.name,
       ]);
     }
-    jwks = await serveJwks();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-delivery-'));
-    const config = loadPlatformConfig('delivery', deliveryApp.defaults, {
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl(databaseName),
-      EVENT_BUS_DRIVER: driver,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      OBJECT_STORE_DRIVER: 'local',
-      RENKEI_DATA_DIR: dataDir,
-      AUTH_KEY_SET: 'http',
-      CERTIFICATE_URL: jwks.url,
+    service = await startServiceUnderTest(deliveryApp, {
+      databasePrefix: `delivery_${driver}`,
+      definitions: [deliveryDefinition],
+      tokens,
+      env: { ...kafkaEnv(topicPrefix), EVENT_BUS_DRIVER: driver },
     });
-    running = await startApp(deliveryApp, { config });
   });
 
   afterAll(async () => {
-    await running?.close();
-    await new Promise((resolve) => jwks?.server.close(resolve));
+    await service?.close();
     if (driver === 'kafka') await deleteTestTopics(infra.kafkaBrokers, topicPrefix);
-    await sql(infra.databaseUrl, (client) =>
-      client.query(`drop database if exists ${databaseName} with (force)`),
-    );
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('files an accepted then available envelope in the recipient inbox', async () => {

@@ -1,14 +1,12 @@
 // The consumers' effects on the real PostgreSQL, raced the way three consumer groups race in production:
 // an envelope's row and its recipient download written by concurrent transactions.
-import { createServiceDataSource, runMigrations } from '@renkei/platform';
-import { readInfraEnv, uniqueName } from '@renkei/testing';
+import { freshDatabase, type FreshDatabase } from '@renkei/harness';
+import { createServiceDataSource } from '@renkei/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { deliveryDefinition } from '../delivery.definition';
 import { EnvelopeRepository, type EnvelopeRecord } from './envelope.repository';
 import { EnvelopesService } from './envelopes.service';
-
-const infra = readInfraEnv();
 
 function record(envelopeId: string, availableAt: Date | null): EnvelopeRecord {
   return {
@@ -30,28 +28,28 @@ function record(envelopeId: string, availableAt: Date | null): EnvelopeRecord {
 }
 
 describe(EnvelopesService.name, () => {
+  let database: FreshDatabase;
   let dataSource: DataSource;
   let sut: EnvelopesService;
   let repository: EnvelopeRepository;
-  let schema: string;
 
   beforeAll(async () => {
-    schema = uniqueName('delivery_svc');
+    database = await freshDatabase('delivery_svc', [deliveryDefinition]);
     dataSource = createServiceDataSource({
-      url: infra.databaseUrl,
-      schema,
+      url: database.url,
+      schema: deliveryDefinition.schema,
       entities: [...deliveryDefinition.entities],
-      migrations: [...deliveryDefinition.migrations],
+      migrations: [],
       poolSize: 8,
     });
-    await runMigrations(dataSource);
+    await dataSource.initialize();
     repository = new EnvelopeRepository(dataSource);
     sut = new EnvelopesService(repository);
   });
 
   afterAll(async () => {
-    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await dataSource.destroy();
+    await dataSource?.destroy();
+    await database?.drop();
   });
 
   it('never loses a recipient download that races the envelope row', async () => {

@@ -3,77 +3,22 @@
 // boot another one, so the test signs its own ES256 tokens).
 import { fromBinary } from '@bufbuild/protobuf';
 import { OfficeChangedSchema, OfficeStatus, Topics } from '@renkei/contracts';
-import {
-  loadPlatformConfig,
-  migrateServices,
-  publicJwkOf,
-  RunningApp,
-  signEs256,
-  startApp,
-} from '@renkei/platform';
-import {
-  createDevCa,
-  DevCredential,
-  issueOfficeCertificate,
-  readInfraEnv,
-  uniqueName,
-} from '@renkei/testing';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { Client } from 'pg';
+import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
+import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/testing';
 import { registryApp } from '../registry.app';
 import { registryDefinition } from '../registry.definition';
 
-const infra = readInfraEnv();
-const databaseName = uniqueName('registry_offices');
 const ca = createDevCa();
-const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-const KID = 'registry-it';
+const tokens = new TestTokens('registry-it');
+let service: ServiceUnderTest;
 
 function office(officeNumber: string, serviceTypes = ['43']): DevCredential {
   return issueOfficeCertificate(ca, { officeNumber, serviceTypes, keyType: 'ec' });
 }
 
 /** a platform token for `credential`, as the certificate service issues it */
-function tokenFor(credential: DevCredential, officeNumber: string, serviceTypes = ['43']): string {
-  const iat = Math.floor(Date.now() / 1000);
-  return signEs256(
-    {
-      sub: officeNumber,
-      serviceTypes,
-      roles: ['office'],
-      iss: 'renkei-certificate',
-      aud: 'renkei',
-      iat,
-      nbf: iat,
-      exp: iat + 900,
-      jti: randomUUID(),
-      cnf: { 'x5t#S256': Buffer.from(credential.fingerprint, 'hex').toString('base64url') },
-    },
-    signingKey,
-    KID,
-  );
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function sql<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const tokenFor = (credential: DevCredential, officeNumber: string, serviceTypes = ['43']): string =>
+  tokens.token({ officeNumber, serviceTypes, certificateSha256: credential.fingerprint });
 
 interface OutboxRow {
   topic: string;
@@ -82,13 +27,10 @@ interface OutboxRow {
 }
 
 const outboxOf = (officeNumber: string): Promise<OutboxRow[]> =>
-  sql(databaseUrl(databaseName), async (client) => {
-    const result = await client.query<OutboxRow>(
-      `select topic, message_key, payload from registry.outbox_event where message_key = $1 order by id`,
-      [officeNumber],
-    );
-    return result.rows;
-  });
+  service.database.rows<OutboxRow>(
+    `select topic, message_key, payload from registry.outbox_event where message_key = $1 order by id`,
+    [officeNumber],
+  );
 
 interface Answer {
   status: number;
@@ -96,12 +38,8 @@ interface Answer {
 }
 
 describe('registry office directory', () => {
-  let running: RunningApp;
-  let jwks: Server;
-  let dataDir: string;
-
   async function call(method: string, route: string, token: string, body?: unknown): Promise<Answer> {
-    const response = await fetch(`${running.url}${route}`, {
+    const response = await fetch(`${service.running.url}${route}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -116,36 +54,14 @@ describe('registry office directory', () => {
     call('PUT', '/v1/offices/me', tokenFor(credential, officeNumber), { certificatePem: pem });
 
   beforeAll(async () => {
-    jwks = createServer((_request, response) => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ keys: [publicJwkOf(signingKey, KID)] }));
+    service = await startServiceUnderTest(registryApp, {
+      databasePrefix: 'registry_offices',
+      definitions: [registryDefinition],
+      tokens,
     });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    await sql(infra.databaseUrl, (client) => client.query(`create database ${databaseName}`));
-    await migrateServices(databaseUrl(databaseName), [registryDefinition]);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-registry-'));
-    const config = loadPlatformConfig('registry', registryApp.defaults, {
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl(databaseName),
-      EVENT_BUS_DRIVER: 'inprocess',
-      OBJECT_STORE_DRIVER: 'local',
-      RENKEI_DATA_DIR: dataDir,
-      AUTH_KEY_SET: 'http',
-      CERTIFICATE_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
-    });
-    running = await startApp(registryApp, { config });
   });
 
-  afterAll(async () => {
-    await running?.close();
-    await new Promise((resolve) => jwks?.close(resolve));
-    await sql(infra.databaseUrl, (client) =>
-      client.query(`drop database if exists ${databaseName} with (force)`),
-    );
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => service?.close());
 
   it('registers an office on first publication (201) and writes registry.office.changed.v1 in the outbox', async () => {
     const credential = office('1310000101', ['43', '46']);
@@ -263,7 +179,7 @@ describe('registry office directory', () => {
   });
 
   it('requires a token', async () => {
-    const response = await fetch(`${running.url}/v1/offices/1310000109`);
+    const response = await fetch(`${service.running.url}/v1/offices/1310000109`);
 
     expect(response.status).toBe(401);
   });

@@ -13,88 +13,45 @@ import {
   Topics,
 } from '@renkei/contracts';
 import {
+  kafkaEnv,
+  minioEnv,
+  startServiceUnderTest,
+  TestTokens,
+  type ServiceUnderTest,
+} from '@renkei/harness';
+import {
   DlqHeaders,
   dlqTopicOf,
   EventHeaders,
   type IncomingMessage,
   KafkaEventBus,
-  loadPlatformConfig,
-  migrateServices,
   ObjectStore,
-  publicJwkOf,
-  RunningApp,
-  signEs256,
   silentLogger,
-  startApp,
   type Subscription,
 } from '@renkei/platform';
 import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
 import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
-import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Client } from 'pg';
 import { storageApp } from '../storage.app';
 import { storageDefinition } from '../storage.definition';
 
 const SOON = { timeoutMs: 60_000 };
 const infra = readInfraEnv();
-const databaseName = uniqueName('storage_envelopes');
 const topicPrefix = `${uniqueName('storage')}.`;
 const keyPrefix = `envelopes/it/${uniqueName('storage')}`;
-const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-const KID = 'storage-it';
+const tokens = new TestTokens('storage-it');
 
 const SENDER = { officeNumber: '1310000201', serviceType: '43' };
 const RECIPIENT = { officeNumber: '1310000202', serviceType: '46' };
 const STRANGER = { officeNumber: '1310000203', serviceType: '43' };
 
-function tokenFor(officeNumber: string): string {
-  const iat = Math.floor(Date.now() / 1000);
-  return signEs256(
-    {
-      sub: officeNumber,
-      serviceTypes: ['43', '46'],
-      roles: ['office'],
-      iss: 'renkei-certificate',
-      aud: 'renkei',
-      iat,
-      nbf: iat,
-      exp: iat + 900,
-      jti: randomUUID(),
-      cnf: { 'x5t#S256': randomBytes(32).toString('base64url') },
-    },
-    signingKey,
-    KID,
-  );
-}
-
-function databaseUrl(name: string): string {
-  const url = new URL(infra.databaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function sql<T extends object>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const tokenFor = (officeNumber: string): string => tokens.token({ officeNumber, serviceTypes: ['43', '46'] });
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('storage envelopes (Kafka, MinIO)', () => {
-  let running: RunningApp;
-  let jwks: Server;
-  let dataDir: string;
+  let service: ServiceUnderTest;
   let bus: KafkaEventBus;
   let objects: ObjectStore;
   const subscriptions: Subscription[] = [];
@@ -167,14 +124,13 @@ describe('storage envelopes (Kafka, MinIO)', () => {
       .filter(({ event }) => event.envelopeId === envelopeId);
 
   const downloadRows = (envelopeId: string) =>
-    sql<{ office_number: string; role: string; bytes: string }>(
-      databaseUrl(databaseName),
+    service.database.rows<{ office_number: string; role: string; bytes: string }>(
       `select office_number, role, bytes from storage.download where envelope_id = $1 order by downloaded_at`,
       [envelopeId],
     );
 
   const fetchContent = (envelopeId: string, officeNumber: string, init: RequestInit = {}) =>
-    fetch(`${running.url}/v1/envelopes/${envelopeId}/content`, {
+    fetch(`${service.running.url}/v1/envelopes/${envelopeId}/content`, {
       ...init,
       headers: { authorization: `Bearer ${tokenFor(officeNumber)}` },
     });
@@ -186,40 +142,18 @@ describe('storage envelopes (Kafka, MinIO)', () => {
   }
 
   beforeAll(async () => {
-    jwks = createServer((_request, response) => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ keys: [publicJwkOf(signingKey, KID)] }));
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     await createTestTopics(infra.kafkaBrokers, topicPrefix, [
       Topics.intakeEnvelopeAccepted.name,
       Topics.storageEnvelopeAvailable.name,
       Topics.storageEnvelopeDownloaded.name,
     ]);
-    await sql(infra.databaseUrl, `create database ${databaseName}`);
-    await migrateServices(databaseUrl(databaseName), [storageDefinition]);
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'renkei-storage-'));
-    const minio = infra.minio;
-    const config = loadPlatformConfig('storage', storageApp.defaults, {
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl(databaseName),
-      EVENT_BUS_DRIVER: 'kafka',
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      OBJECT_STORE_DRIVER: 'minio',
-      MINIO_ENDPOINT: `${minio.useSSL ? 'https' : 'http'}://${minio.endPoint}:${minio.port}`,
-      MINIO_ACCESS_KEY: minio.accessKey,
-      MINIO_SECRET_KEY: minio.secretKey,
-      MINIO_BUCKET: minio.bucket,
-      OUTBOX_POLL_INTERVAL_MS: '100',
-      RENKEI_DATA_DIR: dataDir,
-      AUTH_KEY_SET: 'http',
-      CERTIFICATE_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
+    service = await startServiceUnderTest(storageApp, {
+      databasePrefix: 'storage_envelopes',
+      definitions: [storageDefinition],
+      tokens,
+      env: { ...kafkaEnv(topicPrefix), ...minioEnv(), OUTBOX_POLL_INTERVAL_MS: '100' },
     });
-    running = await startApp(storageApp, { config });
-    objects = running.app.get(ObjectStore);
+    objects = service.running.app.get(ObjectStore);
     bus = new KafkaEventBus({
       brokers: infra.kafkaBrokers,
       clientId: 'storage-it',
@@ -246,12 +180,9 @@ describe('storage envelopes (Kafka, MinIO)', () => {
   afterAll(async () => {
     await Promise.all(subscriptions.splice(0).map((subscription) => subscription.stop()));
     await bus?.close();
-    await running?.close();
+    await service?.close();
     for (const key of keys) await objects?.delete(key);
-    await new Promise((resolve) => jwks?.close(resolve));
-    await sql(infra.databaseUrl, `drop database if exists ${databaseName} with (force)`);
     await deleteTestTopics(infra.kafkaBrokers, topicPrefix);
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('registers an accepted envelope and announces it with the summary unchanged', async () => {
@@ -268,8 +199,7 @@ describe('storage envelopes (Kafka, MinIO)', () => {
     expect(message.headers[EventHeaders.correlationId]).toBe(`corr-${summary.envelopeId}`);
     expect(event.envelope).toEqual(summary);
     expect(event.meta).toMatchObject({ producer: 'storage', type: Topics.storageEnvelopeAvailable.message });
-    const [row] = await sql<Record<string, unknown>>(
-      databaseUrl(databaseName),
+    const [row] = await service.database.rows(
       `select * from storage.stored_envelope where envelope_id = $1`,
       [summary.envelopeId],
     );
@@ -391,8 +321,7 @@ describe('storage envelopes (Kafka, MinIO)', () => {
       'object-missing',
       'object-missing',
     ]);
-    const rows = await sql(
-      databaseUrl(databaseName),
+    const rows = await service.database.rows(
       `select envelope_id from storage.stored_envelope where envelope_id = any($1)`,
       [[missing.envelopeId, resized.envelopeId]],
     );
