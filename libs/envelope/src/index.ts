@@ -3,7 +3,7 @@ export * from './manifest';
 export * from './oids';
 export { seal, checkPublicKeyAlgorithm } from './seal';
 export type { EnvelopeFile, SealInput, SealParties, SealedEnvelope } from './seal';
-export { parseEnvelope, verifySignature, verifyEnvelope } from './verify';
+export { parseEnvelope, parseEnvelopeWithPkijs, verifySignature, verifyEnvelope } from './verify';
 export type { ParsedEnvelope, SignerCertificate, VerifiedEnvelope } from './verify';
 export { openEnvelope, splitFiles } from './open';
 export type { OpenedEnvelope, OpenedFile, OpenerKey } from './open';

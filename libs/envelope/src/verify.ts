@@ -2,6 +2,8 @@ import { KeyObject, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { decodeDer, sameIssuerAndSerial, sha256Hex, wrap } from './der';
+import { NotDerError } from './der-reader';
+import { readEnvelope } from './envelope.reader';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { decodeManifest, ENVELOPE_LIMITS, Manifest } from './manifest';
 import * as oid from './oids';
@@ -37,8 +39,25 @@ export interface ParsedEnvelope {
 
 export type VerifiedEnvelope = ParsedEnvelope;
 
-/** Structural parse of the outer SignedData; no signature check and no private key (intake's first step). */
+/**
+ * Structural parse of the outer SignedData; no signature check and no private key (intake's first step).
+ * Byte fields may be views into `der`: keep `der` unchanged while the result is in use.
+ */
 export function parseEnvelope(der: Uint8Array): ParsedEnvelope {
+  if (der.byteLength > ENVELOPE_LIMITS.maxEnvelopeBytes) {
+    throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'envelope is larger than the size limit');
+  }
+  try {
+    return readEnvelope(der);
+  } catch (error) {
+    // BER that is not DER (indefinite or long-form lengths, chunked strings) is still accepted (§1)
+    if (error instanceof NotDerError) return parseEnvelopeWithPkijs(der);
+    throw error;
+  }
+}
+
+/** The reference parse on asn1js + pkijs: the differential oracle of the fast path and the BER fallback. */
+export function parseEnvelopeWithPkijs(der: Uint8Array): ParsedEnvelope {
   if (der.byteLength > ENVELOPE_LIMITS.maxEnvelopeBytes) {
     throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'envelope is larger than the size limit');
   }

@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import { currentCorrelationId, type ErrorBody } from '@renkei/platform';
 import type { Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { IntakeError, IntakeErrorCode } from './envelopes.errors';
+import { closeAfterAnswerLingering } from './lingering-close.util';
 
 export function statusOf(code: IntakeErrorCode): HttpStatus {
   switch (code) {
@@ -44,8 +46,11 @@ export class IntakeExceptionFilter implements ExceptionFilter {
     if (status === HttpStatus.SERVICE_UNAVAILABLE) this.logger.error({ code: error.code }, error.message);
     else this.logger.debug({ code: error.code }, 'envelope refused');
     const response = host.switchToHttp().getResponse<Response>();
-    // the rest of an oversized body is never read: close the connection instead of draining it
-    if (status === HttpStatus.PAYLOAD_TOO_LARGE) response.setHeader('Connection', 'close');
+    // the rest of an oversized body is never read: close the connection (lingering, so the 413 arrives)
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE) {
+      response.setHeader('Connection', 'close');
+      closeAfterAnswerLingering(host.switchToHttp().getRequest<IncomingMessage>());
+    }
     const body: ErrorBody = {
       code: error.code,
       message: error.message,

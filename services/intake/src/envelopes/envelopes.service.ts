@@ -60,7 +60,7 @@ export class EnvelopesService {
     const { manifest } = parsed;
     // the chain may pass through CA certificates the sender included in the SignedData
     const signer = this.signerPolicy.validate(
-      parsed.signerCertificate.der,
+      parsed.signerCertificate,
       parsed.otherCertificates,
       this.clock.now(),
     );
@@ -95,11 +95,14 @@ export class EnvelopesService {
     }
   }
 
-  /** check 2: structure, manifest, signature over the signed attributes and the content digest */
+  /**
+   * check 2: structure, manifest, signature over the signed attributes and the content digest; the DER reader
+   * parses, and the signer's public key comes from the policy's certificate cache
+   */
   private verify(der: Buffer): ParsedEnvelope {
     try {
       const parsed = parseEnvelope(der);
-      verifySignature(parsed);
+      verifySignature(parsed, { publicKey: this.signerPolicy.publicKeyOf(parsed.signerCertificate) });
       return parsed;
     } catch (error) {
       if (error instanceof EnvelopeError) {

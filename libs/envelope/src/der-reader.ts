@@ -1,0 +1,188 @@
+// A minimal, strict DER reader for the fast verification path: it reads tag-length-value headers over one
+// buffer and hands out offsets, never copies. Definite lengths in minimal form only, no trailing bytes, bounded
+// depth. Encodings that BER allows but DER forbids (indefinite length, non-minimal length, constructed
+// strings) are reported as `NotDerError`, so a caller can route them to a BER parser; anything else that is
+// wrong is a `DerError`.
+
+/** the maximum nesting the reader follows; certificates and CMS stay far below it */
+export const MAX_DER_DEPTH = 32;
+
+export const TAG_INTEGER = 0x02;
+export const TAG_BIT_STRING = 0x03;
+export const TAG_OCTET_STRING = 0x04;
+export const TAG_OID = 0x06;
+export const TAG_UTF8_STRING = 0x0c;
+export const TAG_SEQUENCE = 0x30;
+export const TAG_SET = 0x31;
+/** [0] constructed, context-specific */
+export const TAG_CONTEXT_0 = 0xa0;
+/** [1] constructed, context-specific */
+export const TAG_CONTEXT_1 = 0xa1;
+
+/** The input is not well-formed DER (truncated, bad length, wrong tag, trailing bytes, too deep). */
+export class DerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DerError';
+  }
+}
+
+/** The input uses an encoding that BER allows and DER forbids. */
+export class NotDerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotDerError';
+  }
+}
+
+/** One element: its identifier (first octet for low tag numbers) and where its parts are in the buffer. */
+export interface Tlv {
+  /** the identifier octet; for high tag numbers (0x1f form) the first octet, with `tagNumber` set */
+  readonly tag: number;
+  readonly tagNumber: number;
+  readonly constructed: boolean;
+  /** offset of the identifier octet */
+  readonly start: number;
+  /** offset of the first content octet */
+  readonly valueStart: number;
+  /** offset just past the last content octet */
+  readonly end: number;
+}
+
+const UNIVERSAL_STRING_TAGS = new Set([
+  TAG_BIT_STRING,
+  TAG_OCTET_STRING,
+  TAG_UTF8_STRING,
+  0x12, // NumericString
+  0x13, // PrintableString
+  0x14, // TeletexString
+  0x15, // VideotexString
+  0x16, // IA5String
+  0x17, // UTCTime
+  0x18, // GeneralizedTime
+  0x19, // GraphicString
+  0x1a, // VisibleString
+  0x1b, // GeneralString
+  0x1c, // UniversalString
+  0x1e, // BMPString
+]);
+
+/** Reads the header of the element at `offset`, which must end at or before `limit`. */
+export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
+  let at = offset;
+  if (at >= limit) throw new DerError(`expected an element at ${offset}, found the end`);
+  const tag = bytes[at++];
+  const constructed = (tag & 0x20) !== 0;
+  let tagNumber = tag & 0x1f;
+  if (tagNumber === 0x1f) {
+    tagNumber = 0;
+    for (let i = 0; ; i += 1) {
+      if (at >= limit) throw new DerError(`truncated tag at ${offset}`);
+      const b = bytes[at++];
+      if (i === 0 && b === 0x80) throw new DerError(`non-minimal tag at ${offset}`);
+      if (i >= 3) throw new DerError(`tag number too large at ${offset}`);
+      tagNumber = tagNumber * 128 + (b & 0x7f);
+      if ((b & 0x80) === 0) break;
+    }
+    if (tagNumber < 0x1f) throw new DerError(`non-minimal tag at ${offset}`);
+  }
+  if (at >= limit) throw new DerError(`truncated length at ${offset}`);
+  const first = bytes[at++];
+  let length: number;
+  if (first < 0x80) {
+    length = first;
+  } else if (first === 0x80) {
+    throw new NotDerError(`indefinite length at ${offset}`);
+  } else {
+    const count = first & 0x7f;
+    if (count > 4) throw new DerError(`length of ${count} octets at ${offset} is out of range`);
+    if (at + count > limit) throw new DerError(`truncated length at ${offset}`);
+    length = 0;
+    for (let i = 0; i < count; i += 1) length = length * 256 + bytes[at + i];
+    if (bytes[at] === 0 || length < 0x80) throw new NotDerError(`non-minimal length at ${offset}`);
+    at += count;
+  }
+  if (length > limit - at) throw new DerError(`element at ${offset} runs past its end`);
+  if (constructed && (tag & 0xc0) === 0 && UNIVERSAL_STRING_TAGS.has(tag & 0x1f)) {
+    throw new NotDerError(`constructed string at ${offset}`);
+  }
+  return { tag, tagNumber, constructed, start: offset, valueStart: at, end: at + length };
+}
+
+/** Reads the element at `offset` and checks its identifier octet. */
+export function expectTlv(bytes: Uint8Array, offset: number, limit: number, tag: number, what: string): Tlv {
+  const tlv = readTlv(bytes, offset, limit);
+  if (tlv.tag !== tag) {
+    throw new DerError(`${what}: expected tag 0x${hex(tag)}, found 0x${hex(tlv.tag)} at ${offset}`);
+  }
+  return tlv;
+}
+
+/** The direct children of a constructed element, in order. */
+export function childrenOf(bytes: Uint8Array, parent: Tlv): Tlv[] {
+  if (!parent.constructed) throw new DerError(`element at ${parent.start} is not constructed`);
+  const children: Tlv[] = [];
+  for (let at = parent.valueStart; at < parent.end;) {
+    const child = readTlv(bytes, at, parent.end);
+    children.push(child);
+    at = child.end;
+  }
+  return children;
+}
+
+/**
+ * Walks every element under `root` down to MAX_DER_DEPTH: each length must fit its parent exactly. Primitive
+ * contents are not looked into, so an OCTET STRING of ciphertext costs nothing.
+ */
+export function checkTree(bytes: Uint8Array, root: Tlv, depth = 0): void {
+  if (!root.constructed) return;
+  if (depth >= MAX_DER_DEPTH) throw new DerError(`nesting deeper than ${MAX_DER_DEPTH} at ${root.start}`);
+  for (let at = root.valueStart; at < root.end;) {
+    const child = readTlv(bytes, at, root.end);
+    checkTree(bytes, child, depth + 1);
+    at = child.end;
+  }
+}
+
+/** Reads the one element that must fill `bytes` exactly. */
+export function readRoot(bytes: Uint8Array): Tlv {
+  const root = readTlv(bytes, 0, bytes.byteLength);
+  if (root.end !== bytes.byteLength) throw new DerError('trailing bytes after the value');
+  return root;
+}
+
+/** Dotted form of an OBJECT IDENTIFIER's contents; DerError for an empty or non-minimal encoding. */
+export function decodeOid(bytes: Uint8Array, tlv: Tlv): string {
+  if (tlv.tag !== TAG_OID) throw new DerError(`expected an OBJECT IDENTIFIER at ${tlv.start}`);
+  if (tlv.end === tlv.valueStart) throw new DerError(`empty OBJECT IDENTIFIER at ${tlv.start}`);
+  const arcs: number[] = [];
+  let value = 0;
+  let fresh = true;
+  for (let at = tlv.valueStart; at < tlv.end; at += 1) {
+    const b = bytes[at];
+    if (fresh && b === 0x80) throw new DerError(`non-minimal OBJECT IDENTIFIER arc at ${tlv.start}`);
+    value = value * 128 + (b & 0x7f);
+    if (value > Number.MAX_SAFE_INTEGER / 128) throw new DerError(`OBJECT IDENTIFIER arc too large`);
+    fresh = (b & 0x80) === 0;
+    if (fresh) {
+      if (arcs.length === 0) {
+        const top = value < 40 ? 0 : value < 80 ? 1 : 2;
+        arcs.push(top, value - top * 40);
+      } else {
+        arcs.push(value);
+      }
+      value = 0;
+    }
+  }
+  if (!fresh) throw new DerError(`truncated OBJECT IDENTIFIER at ${tlv.start}`);
+  return arcs.join('.');
+}
+
+/** True when two ranges of (possibly different) buffers hold the same octets. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
+function hex(tag: number): string {
+  return tag.toString(16).padStart(2, '0');
+}
