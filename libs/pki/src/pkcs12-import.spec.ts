@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, X509Certificate } from 'node:crypto';
+import { createPublicKey, KeyObject, sign, verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as pkijs from 'pkijs';
 import { createDevCa, DevCredential, issueOfficeCertificate } from './dev-pki';
 import { exportPkcs12 } from './pkcs12';
 import { importPkcs12, Pkcs12Error, Pkcs12ErrorCode } from './pkcs12-import';
@@ -114,19 +115,105 @@ describe(importPkcs12.name, () => {
     await expect(codeOf(importPkcs12(ours, 'wrong'))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
   });
 
-  it('refuses legacy 3DES/RC2 encryption with PKCS12_UNSUPPORTED_ENCRYPTION', async () => {
-    const legacy = opensslP12(ecOffice, 'pw', [
-      '-keypbe',
-      'PBE-SHA1-3DES',
-      '-certpbe',
-      'PBE-SHA1-3DES',
-      '-macalg',
-      'sha1',
-    ]);
+  describe('legacy files (PKCS#12 PBE, SHA-1 MAC)', () => {
+    const signs = (sut: { certificate: Uint8Array; privateKey: KeyObject }): boolean => {
+      const data = Buffer.from('jigyosho');
+      const signature = sign('sha256', data, sut.privateKey);
+      return verify('sha256', data, new X509Certificate(sut.certificate).publicKey, signature);
+    };
 
-    await expect(codeOf(importPkcs12(legacy, 'pw'))).resolves.toBe(
-      Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION,
-    );
+    it.each([
+      ['-legacy defaults (3DES key, RC2-40 certificates, SHA-1 MAC)', ['-legacy']],
+      ['3DES key and certificates', ['-legacy', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES']],
+      [
+        '3DES key and certificates without -legacy',
+        ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'],
+      ],
+      ['certificates in clear', ['-legacy', '-certpbe', 'NONE']],
+      ['RC2-128 certificates', ['-legacy', '-certpbe', 'PBE-SHA1-RC2-128']],
+      [
+        '2-key 3DES key, RC4-128 certificates',
+        ['-legacy', '-keypbe', 'PBE-SHA1-2DES', '-certpbe', 'PBE-SHA1-RC4-128'],
+      ],
+      ['RC4-40 certificates, SHA-256 MAC', ['-legacy', '-certpbe', 'PBE-SHA1-RC4-40', '-macalg', 'sha256']],
+      ['unencrypted key bag', ['-legacy', '-keypbe', 'NONE']],
+    ])('reads RSA and EC with %s, key matching the certificate, CA in the chain', async (_what, extra) => {
+      for (const office of [rsaOffice, ecOffice]) {
+        const sut = await importPkcs12(opensslP12(office, 'open-sesame', extra), 'open-sesame');
+
+        expect(sut.certificatePem).toBe(office.certificatePem);
+        expect(spki(sut.privateKey).equals(spki(office.privateKey))).toBe(true);
+        expect(signs(sut)).toBe(true);
+        expect(sut.chain.map((der) => new X509Certificate(der).fingerprint256)).toEqual([
+          new X509Certificate(ca.certificate).fingerprint256,
+        ]);
+      }
+    });
+
+    it('reads a Japanese password and an empty one', async () => {
+      const japanese = await importPkcs12(
+        opensslP12(rsaOffice, 'パスワード秘密', ['-legacy']),
+        'パスワード秘密',
+      );
+      const empty = await importPkcs12(opensslP12(ecOffice, '', ['-legacy']), '');
+      const emptyNoMac = await importPkcs12(opensslP12(ecOffice, '', ['-legacy', '-nomac']), '');
+
+      expect(signs(japanese)).toBe(true);
+      expect(signs(empty)).toBe(true);
+      expect(signs(emptyNoMac)).toBe(true);
+    });
+
+    it('refuses a wrong password with PKCS12_BAD_PASSWORD, with or without a MAC', async () => {
+      const legacy = opensslP12(rsaOffice, 'right', ['-legacy']);
+      const noMac = opensslP12(rsaOffice, 'right', ['-legacy', '-nomac']);
+
+      await expect(codeOf(importPkcs12(legacy, 'wrong'))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
+      await expect(codeOf(importPkcs12(legacy, ''))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
+      await expect(codeOf(importPkcs12(noMac, 'wrong'))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
+      await expect(importPkcs12(noMac, 'right')).resolves.toMatchObject({ chain: [expect.anything()] });
+    });
+
+    it('refuses a corrupted MAC or content with PKCS12_BAD_PASSWORD', async () => {
+      const legacy = opensslP12(ecOffice, 'pw', ['-legacy']);
+      const pfx = pkijs.PFX.fromBER(legacy.slice().buffer);
+      const digest = Buffer.from(pfx.macData?.mac.digest.valueBlock.valueHexView ?? []);
+      const badMac = legacy.slice();
+      badMac[Buffer.from(legacy).lastIndexOf(digest) + 5] ^= 0x01;
+      // a byte of the RC2-encrypted certificates: the DER stays readable, only the MAC tells
+      const authSafe = pkijs.AuthenticatedSafe.fromBER(pfx.authSafe.content.getValue());
+      const ciphertext = Buffer.from(
+        pkijs.EncryptedData.fromBER(
+          authSafe.safeContents[0].content.toBER(false),
+        ).encryptedContentInfo.getEncryptedContent(),
+      );
+      const badContent = legacy.slice();
+      badContent[Buffer.from(legacy).indexOf(ciphertext) + 100] ^= 0x01;
+
+      expect(digest).toHaveLength(20);
+      expect(ciphertext.length).toBeGreaterThan(200);
+      await expect(codeOf(importPkcs12(badMac, 'pw'))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
+      await expect(codeOf(importPkcs12(badContent, 'pw'))).resolves.toBe(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD);
+    });
+
+    it('refuses a truncated legacy file with PKCS12_MALFORMED', async () => {
+      const legacy = opensslP12(rsaOffice, 'pw', ['-legacy']);
+
+      for (const length of [legacy.length - 1, legacy.length - 40, 100, 4]) {
+        await expect(codeOf(importPkcs12(legacy.subarray(0, length), 'pw'))).resolves.toBe(
+          Pkcs12ErrorCode.PKCS12_MALFORMED,
+        );
+      }
+    });
+
+    it('refuses PKCS#5 v1.5 PBE (MD5/DES) with PKCS12_UNSUPPORTED_ENCRYPTION naming the OID', async () => {
+      const pbes1 = opensslP12(ecOffice, 'pw', ['-legacy', '-certpbe', 'PBE-MD5-DES']);
+
+      const error = await importPkcs12(pbes1, 'pw').catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(Pkcs12Error);
+      expect((error as Pkcs12Error).code).toBe(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION);
+      expect((error as Pkcs12Error).message).toContain('1.2.840.113549.1.5.3');
+    });
   });
 
   it('refuses bytes that are not a PKCS#12 with PKCS12_MALFORMED', async () => {

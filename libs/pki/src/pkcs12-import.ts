@@ -1,8 +1,18 @@
-// Reads a PKCS#12 (.p12/.pfx) holding one office key and its certificates: what exportPkcs12 writes and what
-// `openssl pkcs12 -export` 3.x writes by default (PBES2/PBKDF2/AES-256-CBC, SHA-256 MAC), RSA or EC keys.
+// Reads a PKCS#12 (.p12/.pfx) holding one office key and its certificates, RSA or EC keys: what exportPkcs12
+// writes, what `openssl pkcs12 -export` 3.x writes by default (PBES2/PBKDF2/AES-CBC, SHA-256 MAC), and legacy
+// files (OpenSSL 1.x, `-legacy`, Windows, Japanese e-certificates): pbeWithSHAAnd3-KeyTripleDES-CBC keys,
+// RC2/RC4/3DES certificates, SHA-1 MAC. PBES2 parts are decrypted by pkijs, legacy ones by ./pkcs12-pbe; the MAC
+// is checked here for both.
 import { createPrivateKey, createPublicKey, KeyObject, webcrypto, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import {
+  decryptLegacyPbe,
+  isLegacyPbe,
+  isSupportedMacDigest,
+  pkcs12Password,
+  verifyPkcs12Mac,
+} from './pkcs12-pbe';
 
 type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
 
@@ -11,7 +21,8 @@ export enum Pkcs12ErrorCode {
   PKCS12_MALFORMED = 'PKCS12_MALFORMED',
   /** the MAC does not verify (or, without a MAC, decryption fails): wrong password */
   PKCS12_BAD_PASSWORD = 'PKCS12_BAD_PASSWORD',
-  /** legacy PKCS#12 PBE (3DES, RC2, RC4) or another scheme than PBES2 with AES-CBC */
+  /** an encryption or MAC algorithm this reader does not know (the message names its OID), or public-key
+   * privacy/integrity modes */
   PKCS12_UNSUPPORTED_ENCRYPTION = 'PKCS12_UNSUPPORTED_ENCRYPTION',
   /** no private key, no certificate, or no certificate matching the key */
   PKCS12_INCOMPLETE = 'PKCS12_INCOMPLETE',
@@ -44,6 +55,8 @@ const OID_KEY_BAG = '1.2.840.113549.1.12.10.1.1';
 const OID_PKCS8_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
 const OID_X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
+/** more iterations than any real file uses: refused rather than spinning for minutes */
+const MAX_ITERATIONS = 10_000_000;
 const AES_CBC_OIDS = new Set([
   '2.16.840.1.101.3.4.1.2', // aes128-CBC
   '2.16.840.1.101.3.4.1.22', // aes192-CBC
@@ -60,49 +73,134 @@ export async function importPkcs12(bytes: Uint8Array, password: string): Promise
     name: 'node-webcrypto',
     crypto: webcrypto as unknown as EngineCrypto,
   });
-  const passwordBuffer = new TextEncoder().encode(password).buffer as ArrayBuffer;
   const pfx = parsePfx(bytes);
   if (pfx.authSafe.contentType !== OID_DATA) {
     fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, 'only password integrity mode is supported');
   }
-  await attempt(
-    () =>
-      pfx.parseInternalValues(
-        { password: passwordBuffer, checkIntegrity: pfx.macData !== undefined },
-        crypto,
-      ),
-    (message) =>
-      /integrity/i.test(message)
-        ? new Pkcs12Error(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD, 'the password is wrong (MAC check failed)')
-        : /unsupported|incorrect "parameters.hashAlgorithm"|unknown/i.test(message)
-          ? new Pkcs12Error(
-              Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION,
-              'the MAC algorithm is not supported',
-            )
-          : new Pkcs12Error(Pkcs12ErrorCode.PKCS12_MALFORMED, 'the PKCS#12 structure is not readable'),
-  );
-  const authenticatedSafe = pfx.parsedValue?.authenticatedSafe;
-  if (!authenticatedSafe) return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'no authenticated safe');
-  const safeParameters = authenticatedSafe.safeContents.map((content) => {
-    if (content.contentType === OID_DATA) return {};
-    if (content.contentType !== OID_ENCRYPTED_DATA) {
-      return fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, `safe content type ${content.contentType}`);
-    }
-    // parsed from a copy: building from `content.content` itself spoils it for parseInternalValues
-    const encrypted = pkijs.EncryptedData.fromBER((content.content as asn1js.Sequence).toBER(false));
-    checkEncryption(encrypted.encryptedContentInfo.contentEncryptionAlgorithm);
-    return { password: passwordBuffer };
-  });
-  await attempt(
-    () => authenticatedSafe.parseInternalValues({ safeContents: safeParameters }, crypto),
-    () => badPasswordOrMalformed(pfx),
-  );
+  if (!(pfx.authSafe.content instanceof asn1js.OctetString)) {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'the authenticated safe is not an OCTET STRING');
+  }
+  const authSafeContent = new Uint8Array(pfx.authSafe.content.getValue());
+  const passwords: Passwords = {
+    // PBES2 (PBKDF2) takes the password as UTF-8, PKCS#12 PBE and MAC as BMPString
+    utf8: new TextEncoder().encode(password).buffer as ArrayBuffer,
+    bmp: pfx.macData ? verifyMac(pfx.macData, authSafeContent, password) : pkcs12Password(password),
+  };
+  let authenticatedSafe: pkijs.AuthenticatedSafe;
+  try {
+    authenticatedSafe = pkijs.AuthenticatedSafe.fromBER(authSafeContent);
+  } catch {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'no authenticated safe');
+  }
   const keys: pkijs.PrivateKeyInfo[] = [];
   const certificates: Uint8Array[] = [];
-  for (const { value } of authenticatedSafe.parsedValue?.safeContents ?? []) {
-    for (const bag of value.safeBags) await readBag(bag, passwordBuffer, crypto, pfx, keys, certificates);
+  for (const content of authenticatedSafe.safeContents) {
+    const safeContents = await openSafeContents(content, passwords, crypto, pfx);
+    for (const bag of safeContents.safeBags) await readBag(bag, passwords, crypto, pfx, keys, certificates);
   }
   return assemble(keys, certificates);
+}
+
+interface Passwords {
+  utf8: ArrayBuffer;
+  bmp: Uint8Array;
+}
+
+/** checks the MAC; returns the BMPString password encoding that verified it */
+function verifyMac(macData: pkijs.MacData, content: Uint8Array, password: string): Uint8Array {
+  const digestOid = macData.mac.digestAlgorithm.algorithmId;
+  if (!isSupportedMacDigest(digestOid)) {
+    fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, `the MAC algorithm ${digestOid} is not supported`);
+  }
+  const iterations = macData.iterations ?? 1;
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
+    fail(Pkcs12ErrorCode.PKCS12_MALFORMED, `MAC iteration count ${iterations} is out of range`);
+  }
+  const salt = macData.macSalt.valueBlock.valueHexView;
+  const expected = macData.mac.digest.valueBlock.valueHexView;
+  // an empty password is, as in OpenSSL's PKCS12_parse, either absent (no bytes) or one BMP NUL
+  const candidates =
+    password === '' ? [pkcs12Password(null), pkcs12Password('')] : [pkcs12Password(password)];
+  const verified = candidates.find((candidate) =>
+    verifyPkcs12Mac(digestOid, candidate, salt, iterations, content, expected),
+  );
+  return verified ?? fail(Pkcs12ErrorCode.PKCS12_BAD_PASSWORD, 'the password is wrong (MAC check failed)');
+}
+
+async function openSafeContents(
+  content: pkijs.ContentInfo,
+  passwords: Passwords,
+  crypto: pkijs.ICryptoEngine,
+  pfx: pkijs.PFX,
+): Promise<pkijs.SafeContents> {
+  if (content.contentType === OID_DATA) {
+    if (!(content.content instanceof asn1js.OctetString)) {
+      return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'a data safe is not an OCTET STRING');
+    }
+    const data = content.content.getValue();
+    try {
+      return pkijs.SafeContents.fromBER(data);
+    } catch {
+      return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'a data safe is not SafeContents');
+    }
+  }
+  if (content.contentType !== OID_ENCRYPTED_DATA) {
+    return fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, `safe content type ${content.contentType}`);
+  }
+  let encrypted: pkijs.EncryptedData;
+  try {
+    // parsed from a copy: building from `content.content` itself spoils it
+    encrypted = pkijs.EncryptedData.fromBER((content.content as asn1js.Sequence).toBER(false));
+  } catch {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'an encrypted safe is not EncryptedData');
+  }
+  const { contentEncryptionAlgorithm } = encrypted.encryptedContentInfo;
+  checkEncryption(contentEncryptionAlgorithm);
+  let safeContents: pkijs.SafeContents | undefined;
+  await attempt(
+    async () => {
+      const decrypted = isLegacyPbe(contentEncryptionAlgorithm.algorithmId)
+        ? decryptLegacy(contentEncryptionAlgorithm, encryptedContent(encrypted), passwords.bmp)
+        : await encrypted.decrypt({ password: passwords.utf8 }, crypto);
+      safeContents = pkijs.SafeContents.fromBER(decrypted);
+    },
+    () => badPasswordOrMalformed(pfx),
+  );
+  return safeContents as pkijs.SafeContents;
+}
+
+/** the ciphertext of EncryptedData (pkijs keeps it as a retagged [0], primitive or constructed) */
+function encryptedContent(encrypted: pkijs.EncryptedData): ArrayBuffer {
+  try {
+    return encrypted.encryptedContentInfo.getEncryptedContent();
+  } catch {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'an encrypted safe has no content');
+  }
+}
+
+/** PKCS#12 PBE (RFC 7292 appendix C): parameters SEQUENCE { salt OCTET STRING, iterations INTEGER } */
+function decryptLegacy(
+  algorithm: pkijs.AlgorithmIdentifier,
+  data: ArrayBuffer,
+  password: Uint8Array,
+): ArrayBuffer {
+  const params: unknown = algorithm.algorithmParams;
+  const [salt, iterations] = params instanceof asn1js.Sequence ? params.valueBlock.value : [];
+  if (!(salt instanceof asn1js.OctetString) || !(iterations instanceof asn1js.Integer)) {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'PKCS#12 PBE parameters are not readable');
+  }
+  const count = iterations.valueBlock.valueDec;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_ITERATIONS) {
+    return fail(Pkcs12ErrorCode.PKCS12_MALFORMED, `PBE iteration count ${count} is out of range`);
+  }
+  const decrypted = decryptLegacyPbe(
+    algorithm.algorithmId,
+    password,
+    new Uint8Array(salt.getValue()),
+    count,
+    new Uint8Array(data),
+  );
+  return decrypted.slice().buffer;
 }
 
 function parsePfx(bytes: Uint8Array): pkijs.PFX {
@@ -119,11 +217,9 @@ function parsePfx(bytes: Uint8Array): pkijs.PFX {
 
 function checkEncryption(algorithm: pkijs.AlgorithmIdentifier): void {
   const id = algorithm.algorithmId;
+  if (isLegacyPbe(id)) return;
   if (id.startsWith(OID_PKCS12_PBE_PREFIX)) {
-    fail(
-      Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION,
-      `legacy PKCS#12 encryption (${id}, 3DES/RC2) is not supported yet; re-export with OpenSSL 3 defaults (PBES2/AES-256-CBC)`,
-    );
+    fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, `PKCS#12 PBE ${id} is not supported`);
   }
   if (id !== OID_PBES2)
     fail(Pkcs12ErrorCode.PKCS12_UNSUPPORTED_ENCRYPTION, `encryption ${id} is not supported`);
@@ -140,7 +236,7 @@ function checkEncryption(algorithm: pkijs.AlgorithmIdentifier): void {
 
 async function readBag(
   bag: pkijs.SafeBag,
-  password: ArrayBuffer,
+  passwords: Passwords,
   crypto: pkijs.ICryptoEngine,
   pfx: pkijs.PFX,
   keys: pkijs.PrivateKeyInfo[],
@@ -152,25 +248,34 @@ async function readBag(
       return;
     case OID_PKCS8_SHROUDED_KEY_BAG: {
       const shrouded = bag.bagValue as pkijs.PKCS8ShroudedKeyBag;
-      checkEncryption(shrouded.encryptionAlgorithm);
+      const algorithm = shrouded.encryptionAlgorithm;
+      checkEncryption(algorithm);
       // what PKCS8ShroudedKeyBag.parseInternalValues does (protected in pkijs' typings)
       const encrypted = new pkijs.EncryptedData({
         encryptedContentInfo: new pkijs.EncryptedContentInfo({
-          contentEncryptionAlgorithm: shrouded.encryptionAlgorithm,
+          contentEncryptionAlgorithm: algorithm,
           encryptedContent: shrouded.encryptedData,
         }),
       });
       let decrypted: ArrayBuffer | undefined;
       await attempt(
         async () => {
-          decrypted = await encrypted.decrypt({ password }, crypto);
+          decrypted = isLegacyPbe(algorithm.algorithmId)
+            ? decryptLegacy(algorithm, shrouded.encryptedData.getValue(), passwords.bmp)
+            : await encrypted.decrypt({ password: passwords.utf8 }, crypto);
         },
         () => badPasswordOrMalformed(pfx),
       );
       try {
         keys.push(pkijs.PrivateKeyInfo.fromBER(decrypted as ArrayBuffer));
       } catch {
-        fail(Pkcs12ErrorCode.PKCS12_MALFORMED, 'the decrypted key is not a PKCS#8 PrivateKeyInfo');
+        // without a MAC, garbage from a wrong password that got past the padding check
+        throw pfx.macData
+          ? new Pkcs12Error(
+              Pkcs12ErrorCode.PKCS12_MALFORMED,
+              'the decrypted key is not a PKCS#8 PrivateKeyInfo',
+            )
+          : badPasswordOrMalformed(pfx);
       }
       return;
     }
