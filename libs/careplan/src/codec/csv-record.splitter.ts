@@ -19,10 +19,17 @@ export interface FieldLocation {
   readonly column: number;
 }
 
-/** turns a field into its value as soon as it is found (the location object is reused: copy what you keep) */
-export type FieldDecoder = (field: FieldLocation) => string;
+/** turns the fields of each record into values */
+export interface RecordBuilder {
+  /** called for each field as soon as it is found, in file order (the location is reused: copy what you keep) */
+  addField(field: FieldLocation): void;
+  /** the values of the fields added since the previous call, which starts the next record */
+  takeFields(): string[];
+}
 
 export interface SplitRecord {
+  /** 1-based, blank lines not counted */
+  readonly row: number;
   readonly line: number;
   readonly fields: readonly string[];
 }
@@ -30,8 +37,9 @@ export interface SplitRecord {
 type MutableLocation = { -readonly [K in keyof FieldLocation]: FieldLocation[K] };
 
 /**
- * Splits MS932 CSV bytes into records, decoding each field in place. This is safe at the byte level because the
- * second byte of an MS932 pair is always ≥ 0x40, so `"`, `,`, CR and LF never occur inside a character.
+ * Splits MS932 CSV bytes into records, handing each field to a RecordBuilder as it is found. This is safe at the
+ * byte level because the second byte of an MS932 pair is always ≥ 0x40, so `"`, `,`, CR and LF never occur inside a
+ * character.
  * Tolerant on input: CRLF, LF or a lone CR ends a record; empty lines are skipped.
  */
 export class CsvRecordSplitter {
@@ -46,7 +54,7 @@ export class CsvRecordSplitter {
     /** added to byte offsets (a stripped BOM) */
     private readonly base: number,
     private readonly problems: CareplanProblem[],
-    private readonly decodeField: FieldDecoder,
+    private readonly builder: RecordBuilder,
   ) {
     this.field = { source: buf, start: 0, end: 0, byteOffset: 0, row: 0, line: 0, column: 0 };
   }
@@ -61,24 +69,26 @@ export class CsvRecordSplitter {
   /** false when the rest of the file cannot be read */
   private readRecord(): boolean {
     const line = this.line;
-    const fields: string[] = [];
+    const row = this.records.length + 1;
+    let count = 0;
     let blank = false;
     for (;;) {
       const quoted = this.buf[this.i] === QUOTE;
-      const ok = quoted ? this.readQuoted(line, fields.length + 1) : this.readPlain();
+      const ok = quoted ? this.readQuoted(line, count + 1) : this.readPlain();
       if (!ok) return false;
       const { field } = this;
-      blank = fields.length === 0 && !quoted && field.end === field.start;
-      field.row = this.records.length + 1;
+      blank = count === 0 && !quoted && field.end === field.start;
+      field.row = row;
       field.line = line;
-      field.column = fields.length + 1;
-      fields.push(this.decodeField(field));
+      field.column = ++count;
+      this.builder.addField(field);
       if (this.buf[this.i] !== COMMA) break;
       blank = false;
       this.i++;
     }
     this.skipLineEnd();
-    if (!blank) this.records.push({ line, fields });
+    const fields = this.builder.takeFields();
+    if (!blank) this.records.push({ row, line, fields });
     return true;
   }
 
@@ -102,19 +112,23 @@ export class CsvRecordSplitter {
     let i = start;
     for (const n = buf.length; i < n; i++) {
       const b = buf[i];
-      if (b === COMMA || b === CR || b === LF) break;
+      // one comparison for nearly every byte: all three delimiters are below 0x2D, digits and letters above
+      if (b <= COMMA && (b === COMMA || b === CR || b === LF)) break;
     }
     this.i = i;
     return this.locate(this.buf, start, i, this.base + start);
   }
 
   private readQuoted(line: number, column: number): boolean {
+    const { buf } = this;
     const start = this.i;
-    // [from, to) ranges between the quotes of `""` pairs
-    const parts: number[] = [];
-    let segment = ++this.i;
+    // [from, to) ranges between the quotes of `""` pairs, made only when there is a pair
+    let parts: number[] | null = null;
+    let segment = start + 1;
+    this.i = segment;
     for (;;) {
-      if (this.i >= this.buf.length) {
+      this.i = this.skipToQuote(this.i);
+      if (this.i >= buf.length) {
         this.problem(
           CareplanErrorCode.CsvUnterminatedQuote,
           'quoted field never closes',
@@ -124,17 +138,12 @@ export class CsvRecordSplitter {
         );
         return false;
       }
-      // jump to the next quote natively; a text field is long and rarely holds a line break
-      const quote = this.buf.indexOf(QUOTE, this.i);
-      const stop = quote < 0 ? this.buf.length : quote;
-      this.countLineBreaks(this.i, stop);
-      this.i = stop;
-      if (quote < 0) continue;
-      parts.push(segment, this.i);
-      if (this.buf[this.i + 1] !== QUOTE) break;
+      if (buf[this.i + 1] !== QUOTE) break;
+      (parts ??= []).push(segment, this.i);
       segment = this.i + 1; // keep one quote of the pair
       this.i += 2;
     }
+    const end = this.i;
     this.i++;
     if (!this.atFieldEnd()) {
       this.problem(
@@ -147,24 +156,30 @@ export class CsvRecordSplitter {
       while (!this.atFieldEnd()) this.i++;
     }
     // most quoted fields hold no "" pair: point into the file instead of copying
-    if (parts.length === 2) {
-      return this.locate(this.buf, parts[0], parts[1], this.base + start);
-    }
+    if (parts === null) return this.locate(buf, segment, end, this.base + start);
+    parts.push(segment, end);
     const pieces: Buffer[] = [];
-    for (let p = 0; p < parts.length; p += 2) pieces.push(this.buf.subarray(parts[p], parts[p + 1]));
+    for (let p = 0; p < parts.length; p += 2) pieces.push(buf.subarray(parts[p], parts[p + 1]));
     const source = Buffer.concat(pieces);
     return this.locate(source, 0, source.length, this.base + start);
   }
 
-  /** lines inside buf[from, to) for the line numbers of later records: CRLF, LF or a lone CR each count once */
-  private countLineBreaks(from: number, to: number): void {
-    const lf = this.buf.indexOf(LF, from);
-    const cr = this.buf.indexOf(CR, from);
-    if ((lf < 0 || lf >= to) && (cr < 0 || cr >= to)) return;
-    for (let i = from; i < to; i++) {
-      const b = this.buf[i];
-      if (b === LF || (b === CR && this.buf[i + 1] !== LF)) this.line++;
+  /**
+   * The index of the next quote from `from` (buf.length if none), counting the line breaks passed for the line
+   * numbers of later records: CRLF, LF or a lone CR each count once. A JS loop, not Buffer#indexOf: text fields
+   * are short, and the native calls (one for the quote, two to look for line breaks) cost more than the scan.
+   */
+  private skipToQuote(from: number): number {
+    const { buf } = this;
+    let i = from;
+    for (const n = buf.length; i < n; i++) {
+      const b = buf[i];
+      // one comparison for nearly every byte: the quote, CR and LF are all below 0x23
+      if (b > QUOTE) continue;
+      if (b === QUOTE) break;
+      if (b === LF || (b === CR && buf[i + 1] !== LF)) this.line++;
     }
+    return i;
   }
 
   private skipLineEnd(): void {

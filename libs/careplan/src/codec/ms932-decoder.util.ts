@@ -11,17 +11,20 @@ const HALF_WIDTH_KANA_FIRST = 0xa1;
 const HALF_WIDTH_KANA_LAST = 0xdf;
 
 interface PairTables {
-  /** UTF-16 unit of each assigned pair (lead << 8 | trail); 0 = not assigned (U+0000 is never a pair's value) */
+  /**
+   * UTF-16 unit of each assigned pair (lead << 8 | trail); 0 = not assigned (U+0000 is never a pair's value), which
+   * includes every index whose first byte is not a lead byte
+   */
   readonly units: Uint16Array;
-  /** 1 when the pair's character needs no further check (not 外字, round-trips through MS932) */
-  readonly clean: Uint8Array;
+  /** the same for pairs whose character needs no further check (not 外字, round-trips through MS932), else 0 */
+  readonly cleanUnits: Uint16Array;
 }
 
 let tables: PairTables | null = null;
 
 const buildTables = (): PairTables => {
   const units = new Uint16Array(0x10000);
-  const clean = new Uint8Array(0x10000);
+  const cleanUnits = new Uint16Array(0x10000);
   for (let lead = 0x81; lead <= 0xfc; lead++) {
     if (!isLead(lead)) continue;
     for (let trail = 0x40; trail <= 0xfc; trail++) {
@@ -29,10 +32,10 @@ const buildTables = (): PairTables => {
       const text = iconv.decode(Buffer.from([lead, trail]), MS932);
       if (text.length !== 1 || text === '\uFFFD') continue;
       units[(lead << 8) | trail] = text.charCodeAt(0);
-      clean[(lead << 8) | trail] = charProblem(text) === null ? 1 : 0;
+      if (charProblem(text) === null) cleanUnits[(lead << 8) | trail] = text.charCodeAt(0);
     }
   }
-  return { units, clean };
+  return { units, cleanUnits };
 };
 
 /** bytes 0x20–0x7E only: the field reads the same in MS932, ASCII and Latin-1 and holds no control character */
@@ -51,32 +54,60 @@ const isCleanAscii = (b: number): boolean =>
   (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
 
 /**
- * Decodes through the tables. Returns null when the table cannot decode the bytes, or (with `cleanOnly`) when a
- * character would need a check (control, 外字, not round-tripping).
+ * Decodes buf[start, end) through the tables as UTF-16LE into target from byte `at`; target must have room for
+ * (end - start) * 2 more bytes. Returns the offset after the last unit, or -1 when the table cannot decode the
+ * bytes or (with `cleanOnly`) when a character would need a check (control, 外字, not round-tripping).
  */
-const decodeFast = (buf: Buffer, start: number, end: number, cleanOnly: boolean): string | null => {
-  if (scratch.length < (end - start) * 2) scratch = Buffer.allocUnsafe((end - start) * 2);
-  const { units, clean } = (tables ??= buildTables());
-  let n = 0;
+const decodeFastInto = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  cleanOnly: boolean,
+  target: Buffer,
+  at: number,
+): number => {
+  const { units, cleanUnits } = (tables ??= buildTables());
+  const pairs = cleanOnly ? cleanUnits : units;
+  let n = at;
   for (let i = start; i < end; i++) {
     const b = buf[i];
     let unit: number;
     if (b < 0x80) {
-      if (cleanOnly && !isCleanAscii(b)) return null;
+      if (cleanOnly && !isCleanAscii(b)) return -1;
       unit = b;
     } else if (b >= HALF_WIDTH_KANA_FIRST && b <= HALF_WIDTH_KANA_LAST) {
       unit = 0xff61 + (b - HALF_WIDTH_KANA_FIRST);
     } else {
-      const pair = isLead(b) && i + 1 < end ? (b << 8) | buf[i + 1] : 0;
-      unit = units[pair];
-      if (unit === 0 || (cleanOnly && clean[pair] === 0)) return null;
+      // a byte that is no lead byte finds 0 in the table too
+      unit = i + 1 < end ? pairs[(b << 8) | buf[i + 1]] : 0;
+      if (unit === 0) return -1;
       i++;
     }
-    scratch[n++] = unit & 0xff;
-    scratch[n++] = unit >>> 8;
+    target[n++] = unit & 0xff;
+    target[n++] = unit >>> 8;
   }
-  return scratch.toString('utf16le', 0, n);
+  return n;
 };
+
+/** decodeFastInto as a string, or null */
+const decodeFast = (buf: Buffer, start: number, end: number, cleanOnly: boolean): string | null => {
+  if (scratch.length < (end - start) * 2) scratch = Buffer.allocUnsafe((end - start) * 2);
+  const n = decodeFastInto(buf, start, end, cleanOnly, scratch, 0);
+  return n < 0 ? null : scratch.toString('utf16le', 0, n);
+};
+
+/**
+ * Like decodeCleanMs932, but writes the text as UTF-16LE into target from byte `at` (room for (end - start) * 2
+ * bytes needed) and returns the offset after it, or -1 where decodeCleanMs932 returns null. Lets a caller make one
+ * string of many fields.
+ */
+export const decodeCleanMs932Into = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  target: Buffer,
+  at: number,
+): number => decodeFastInto(buf, start, end, true, target, at);
 
 /** the MS932 bytes buf[start, end) as text, identical to iconv-lite's cp932 decoder */
 export const decodeMs932 = (buf: Buffer, start: number, end: number): string => {

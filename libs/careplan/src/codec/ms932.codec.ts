@@ -1,7 +1,7 @@
 import * as iconv from 'iconv-lite';
 import { CareplanError, CareplanErrorCode, CareplanProblem } from '../careplan.errors';
-import { CsvRecordSplitter, FieldLocation } from './csv-record.splitter';
-import { decodeCleanMs932, decodeMs932 } from './ms932-decoder.util';
+import { CsvRecordSplitter, FieldLocation, RecordBuilder } from './csv-record.splitter';
+import { decodeCleanMs932Into, decodeMs932 } from './ms932-decoder.util';
 import { CharProblem, charProblem, isKnownGoodUnit, MS932, normaliseForMs932 } from './ms932-charset.util';
 
 /** one data row of a decoded file */
@@ -90,6 +90,65 @@ const refuse = (action: string, problems: readonly CareplanProblem[]): never => 
   );
 };
 
+/**
+ * Decodes the fields of a record into one UTF-16 scratch and makes one string per record, which the fields are
+ * sliced from: a native Buffer-to-string call per field was the largest single cost of reading a file. A field the
+ * tables cannot vouch for is decoded and checked on its own when it is found, so problems keep their file order.
+ */
+class Ms932RecordBuilder implements RecordBuilder {
+  private scratch = Buffer.allocUnsafe(2048);
+  /** bytes of scratch in use */
+  private used = 0;
+  /** per field: its [from, to) in the record's text, or -1 and its index in `checked`; reused for every record */
+  private bounds = new Int32Array(256);
+  private boundsUsed = 0;
+  private readonly checked: string[] = [];
+
+  constructor(private readonly problems: CareplanProblem[]) {}
+
+  addField(field: FieldLocation): void {
+    const room = this.used + (field.end - field.start) * 2;
+    if (room > this.scratch.length) {
+      const larger = Buffer.allocUnsafe(Math.max(room, this.scratch.length * 2));
+      this.scratch.copy(larger, 0, 0, this.used);
+      this.scratch = larger;
+    }
+    if (this.boundsUsed + 2 > this.bounds.length) {
+      const larger = new Int32Array(this.bounds.length * 2);
+      larger.set(this.bounds);
+      this.bounds = larger;
+    }
+    // nearly every field is clean: decoded through tables, with no per-character check left to do
+    const end = decodeCleanMs932Into(field.source, field.start, field.end, this.scratch, this.used);
+    if (end >= 0) {
+      this.bounds[this.boundsUsed++] = this.used / 2;
+      this.bounds[this.boundsUsed++] = end / 2;
+      this.used = end;
+      return;
+    }
+    const text = decodeMs932(field.source, field.start, field.end);
+    const { row, line, column, byteOffset } = field;
+    scanText(text, { row, line, column, byteOffset }, false, this.problems);
+    this.bounds[this.boundsUsed++] = -1;
+    this.bounds[this.boundsUsed++] = this.checked.length;
+    this.checked.push(text);
+  }
+
+  takeFields(): string[] {
+    const { bounds, checked } = this;
+    const text = this.used === 0 ? '' : this.scratch.toString('utf16le', 0, this.used);
+    const fields: string[] = [];
+    for (let b = 0; b < this.boundsUsed; b += 2) {
+      fields.push(bounds[b] < 0 ? checked[bounds[b + 1]] : text.slice(bounds[b], bounds[b + 1]));
+    }
+    this.used = 0;
+    this.boundsUsed = 0;
+    // setting an array's length drops its storage: only done in the rare case it holds anything
+    if (checked.length > 0) checked.length = 0;
+    return fields;
+  }
+}
+
 /** MS932 (cp932) CSV as the standard wants it: comma, CRLF, no header, free text quoted, `""` escapes. */
 export class Ms932Codec {
   /**
@@ -121,21 +180,8 @@ export class Ms932Codec {
     const hasBom = bytes.subarray(0, 3).equals(UTF8_BOM);
     const body = hasBom ? bytes.subarray(3) : bytes;
     const problems: CareplanProblem[] = [];
-    const decodeField = (field: FieldLocation): string => {
-      // nearly every field is clean: decoded through tables, with no per-character check left to do
-      const clean = decodeCleanMs932(field.source, field.start, field.end);
-      if (clean !== null) return clean;
-      const text = decodeMs932(field.source, field.start, field.end);
-      const { row, line, column, byteOffset } = field;
-      scanText(text, { row, line, column, byteOffset }, false, problems);
-      return text;
-    };
-    const split = new CsvRecordSplitter(body, hasBom ? 3 : 0, problems, decodeField).split();
-    const records = split.map((record, r): CsvRecord => ({
-      row: r + 1,
-      line: record.line,
-      fields: record.fields,
-    }));
+    const builder = new Ms932RecordBuilder(problems);
+    const records: CsvRecord[] = new CsvRecordSplitter(body, hasBom ? 3 : 0, problems, builder).split();
     if (problems.length > 0) refuse('decode MS932 CSV', problems);
     return records;
   }

@@ -1,7 +1,7 @@
 import { CareplanErrorCode } from '../careplan.errors';
 import { CsvFileKind, FileSchema } from '../column-schemas/column.types';
 import { FILE_SCHEMAS } from '../column-schemas/schema.registry';
-import { checkCell } from './cell.validator';
+import { cellChecks } from './cell.validator';
 import { checkKeyRules } from './key-rules.validator';
 import { checkNumbering } from './numbering.validator';
 import { checkServiceUsageRules } from './service-usage-rules.validator';
@@ -67,6 +67,8 @@ export const validateFile = (options: ValidateFileOptions): ValidationIssue[] =>
     records = records.slice(1);
   }
   const wellFormed: RowInput[] = [];
+  const { columns } = schema;
+  const checks = cellChecks(schema, options.mode);
   for (const record of records) {
     if (record.fields.length !== schema.columns.length) {
       const message = `${options.kind} has ${schema.columns.length} columns, this row ${record.fields.length}`;
@@ -74,9 +76,8 @@ export const validateFile = (options: ValidateFileOptions): ValidationIssue[] =>
       continue;
     }
     wellFormed.push(record);
-    const { columns } = schema;
     for (let i = 0; i < columns.length; i++) {
-      const f = checkCell(columns[i], record.fields[i], options.mode);
+      const f = checks[i](record.fields[i]);
       if (f !== null) issues.push(issue(record, columns[i].no, f.code, f.severity, f.message));
     }
   }

@@ -16,6 +16,21 @@ const NUMBERING: Partial<Record<CsvFileKind, NumberingSpec>> = {
   [FileKind.UpYoboSub]: { key: [2, 3, 4], numbers: [5, 10, 14] },
 };
 
+const NO_NUMBERS: readonly string[] = ['', '', ''];
+
+// char-code loops instead of /^0+$/ and /^\d+$/: three numbers on every row of the two numbered kinds
+const isZeros = (v: string): boolean => {
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) !== 0x30) return false;
+  return v.length > 0;
+};
+const isDigits = (v: string): boolean => {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return v.length > 0;
+};
+
 /**
  * Within one plan the (課題, 目標, 内容) number triple must be unique and each number 1–99. A blank number carries
  * the previous row's value forward, as importers do with continuation rows.
@@ -29,28 +44,33 @@ export const checkNumbering = (
   const spec = NUMBERING[kind];
   if (spec === undefined) return [];
   const issues: ValidationIssue[] = [];
-  const lastNumbers = new Map<string, string[]>();
+  const lastNumbers = new Map<string, readonly string[]>();
   const firstRowOf = new Map<string, number>();
   for (const record of records) {
-    const planKey = spec.key.map((no) => record.fields[no - 1]).join('|');
-    const previous = lastNumbers.get(planKey) ?? ['', '', ''];
-    const numbers = spec.numbers.map((no, i) => record.fields[no - 1] || previous[i]);
+    const { fields } = record;
+    const planKey = spec.key.map((no) => fields[no - 1]).join('|');
+    const previous = lastNumbers.get(planKey) ?? NO_NUMBERS;
+    const numbers = spec.numbers.map((no, i) => fields[no - 1] || previous[i]);
     lastNumbers.set(planKey, numbers);
-    spec.numbers.forEach((no, i) => {
-      if (/^0+$/.test(numbers[i])) {
+    let allDigits = true;
+    for (let i = 0; i < numbers.length; i++) {
+      if (isZeros(numbers[i])) {
+        const message = 'numbers run from 1 to 99';
         issues.push(
-          issue(record, no, CareplanErrorCode.BadFormat, IssueSeverity.Error, 'numbers run from 1 to 99'),
+          issue(record, spec.numbers[i], CareplanErrorCode.BadFormat, IssueSeverity.Error, message),
         );
       }
-    });
-    if (numbers.some((n) => !/^\d+$/.test(n))) continue;
-    const id = `${planKey}|${numbers.map(Number).join('.')}`;
+      allDigits &&= isDigits(numbers[i]);
+    }
+    if (!allDigits) continue;
+    const values = numbers.map(Number);
+    const id = `${planKey}|${values.join('.')}`;
     const first = firstRowOf.get(id);
     if (first === undefined) {
       firstRowOf.set(id, record.row);
       continue;
     }
-    const message = `numbering ${numbers.map(Number).join('-')} repeats row ${first} of the same plan`;
+    const message = `numbering ${values.join('-')} repeats row ${first} of the same plan`;
     issues.push(issue(record, spec.numbers[2], CareplanErrorCode.DuplicateNumbering, severity, message));
   }
   return issues;

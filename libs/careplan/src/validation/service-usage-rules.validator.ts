@@ -9,10 +9,14 @@ const daysInMonth = (yyyymm: string): number =>
   new Date(Date.UTC(+yyyymm.slice(0, 4), +yyyymm.slice(4, 6), 0)).getUTCDate();
 
 /** 第6表 (UPPLAN/UPJSK) row rules: 利用日 inside 対象年月, 日割 mask within the month, 9999 on both times or neither */
-const checkUsageRow = (record: RowInput, severity: IssueSeverity, issue: IssueFactory): ValidationIssue[] => {
-  const issues: ValidationIssue[] = [];
+const checkUsageRow = (
+  record: RowInput,
+  severity: IssueSeverity,
+  issue: IssueFactory,
+  issues: ValidationIssue[],
+): void => {
   const month = at(record, 5);
-  if (!/^\d{4}(0[1-9]|1[0-2])$/.test(month)) return issues;
+  if (!/^\d{4}(0[1-9]|1[0-2])$/.test(month)) return;
   const date = at(record, 10);
   if (/^\d{8}$/.test(date) && !date.startsWith(month)) {
     issues.push(
@@ -35,7 +39,16 @@ const checkUsageRow = (record: RowInput, severity: IssueSeverity, issue: IssueFa
     const message = 'サービス開始時刻 and サービス終了時刻 are both 9999 (no time) or both times';
     issues.push(issue(record, 13, CareplanErrorCode.TimePairMismatch, severity, message));
   }
-  return issues;
+};
+
+/** the list under `key`, made empty on first use */
+const listOf = <T>(lists: Map<string, T[]>, key: string): T[] => {
+  let list = lists.get(key);
+  if (list === undefined) {
+    list = [];
+    lists.set(key, list);
+  }
+  return list;
 };
 
 const TOTAL_CODE = '999999';
@@ -55,7 +68,7 @@ const checkSikyu = (
   const users = new Map<string, RowInput[]>();
   for (const record of records) {
     const user = `${at(record, 2)}|${at(record, 3)}`;
-    users.set(user, [...(users.get(user) ?? []), record]);
+    listOf(users, user).push(record);
     const isTotal = at(record, 9) === TOTAL_CODE;
     if (isTotal !== (at(record, 7) === TOTAL_OFFICE)) {
       const message =
@@ -95,8 +108,7 @@ const checkSubtotals = (rows: readonly RowInput[], severity: IssueSeverity, issu
     const code = at(record, 9);
     const group = `${at(record, 7)}|${code.slice(0, 2)}`;
     if (code.endsWith('AAAA')) subtotals.add(group);
-    else if (code !== TOTAL_CODE && !PSEUDO.test(code))
-      groups.set(group, [...(groups.get(group) ?? []), record]);
+    else if (code !== TOTAL_CODE && !PSEUDO.test(code)) listOf(groups, group).push(record);
   }
   return [...groups.entries()]
     .filter(([group, members]) => members.length > 1 && !subtotals.has(group))
@@ -113,7 +125,9 @@ export const checkServiceUsageRules = (
   issue: IssueFactory,
 ): ValidationIssue[] => {
   if (kind === FileKind.UpPlan || kind === FileKind.UpJsk) {
-    return records.flatMap((r) => checkUsageRow(r, severity, issue));
+    const issues: ValidationIssue[] = [];
+    for (const record of records) checkUsageRow(record, severity, issue, issues);
+    return issues;
   }
   return kind === FileKind.UpSikyu ? checkSikyu(records, severity, issue) : [];
 };
