@@ -1,5 +1,6 @@
 import { CareplanErrorCode } from '../careplan.errors';
-import { CsvFileKind } from '../column-schemas/column.types';
+import { ColumnType, CsvFileKind, Requirement } from '../column-schemas/column.types';
+import { FILE_SCHEMAS } from '../column-schemas/schema.registry';
 import { FileKind } from '../file-names/file-kind.constants';
 import {
   careplanFileRowsFactory,
@@ -29,6 +30,48 @@ describe('validateFile', () => {
   it.each(ALL_KINDS)('accepts a %s row with only the required columns', (kind) => {
     const rows = careplanFileRowsFactory(kind, [careplanRowFactory(kind, {}, true)]);
     expect(validate(kind, rows, ValidationMode.Input)).toEqual([]);
+  });
+
+  describe.each(ALL_KINDS)('an invalid %s row', (kind) => {
+    const columns = FILE_SCHEMAS[kind].columns;
+    const required = columns.filter((c) => c.requirement === Requirement.Required && c.no > 1);
+    const formatted = columns.find((c) => c.type === ColumnType.Date || c.type === ColumnType.InsuredNumber);
+
+    it('is refused when a required column is empty (REQUIRED_MISSING, with its number and name)', () => {
+      const target = required[required.length - 1];
+      const issues = validate(
+        kind,
+        careplanFileRowsFactory(kind, [careplanRowFactory(kind, { [target.no]: '' })]),
+      );
+      expect(issues).toContainEqual(
+        expect.objectContaining({
+          code: CareplanErrorCode.RequiredMissing,
+          severity: IssueSeverity.Error,
+          column: target.no,
+          columnName: target.name,
+        }),
+      );
+    });
+
+    it('is refused with the wrong number of columns (COLUMN_COUNT)', () => {
+      const short = careplanRowFactory(kind).slice(0, -1);
+      expect(summary(validate(kind, careplanFileRowsFactory(kind, [short])))).toContainEqual([
+        CareplanErrorCode.ColumnCount,
+        IssueSeverity.Error,
+        null,
+      ]);
+    });
+
+    it('is refused with a malformed date or 被保険者番号 (BAD_FORMAT)', () => {
+      const target = formatted ?? columns[1];
+      const bad = target.type === ColumnType.Date ? '20250231' : 'X000012345';
+      const row = careplanRowFactory(kind, { [target.no]: bad });
+      expect(summary(validate(kind, careplanFileRowsFactory(kind, [row])))).toContainEqual([
+        CareplanErrorCode.BadFormat,
+        IssueSeverity.Error,
+        target.no,
+      ]);
+    });
   });
 
   it('reports file, row, column number, Japanese column name and code', () => {
