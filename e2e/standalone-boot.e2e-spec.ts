@@ -1,6 +1,6 @@
 // `npm start` as a newcomer runs it: one process, embedded PostgreSQL, a local directory and in-process
 // events, ready on http://127.0.0.1:8080 with its data under ./.renkei — and again after a restart.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,10 @@ describe('standalone', () => {
     );
     expect(existsSync(path.join(cwd, '.renkei', 'postgres', 'PG_VERSION'))).toBe(true);
     expect(existsSync(path.join(cwd, '.renkei', 'objects'))).toBe(true);
+    // no TRUST_ANCHORS_PEM: standalone made a dev CA of its own, its key readable by the owner only
+    expect(existsSync(path.join(cwd, '.renkei', 'dev-ca', 'ca.pem'))).toBe(true);
+    expect(statSync(path.join(cwd, '.renkei', 'dev-ca', 'ca.key.pem')).mode & 0o777).toBe(0o600);
+    expect(first.output()).toContain('trusting the dev CA in the data directory');
     expect((await probe('http://127.0.0.1:9180/metrics')).body).toContain('service="standalone"');
     // every route but health, the challenge and the key set needs a token, verified in process
     const refused = await probe('http://127.0.0.1:8080/v1/auth/session');
