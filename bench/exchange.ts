@@ -229,13 +229,13 @@ async function main(): Promise<void> {
   const minio = await benchMinioPut(infra);
   results.push(...minio);
 
-  // BENCH_SERVICE_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the service processes
-  const nodeOptions = process.env['BENCH_SERVICE_NODE_OPTIONS'];
+  // BENCH_SERVICE_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the service processes
+  const nodeFlags = process.env['BENCH_SERVICE_NODE_FLAGS'];
   const platform = await startClusterPlatform({
     infra,
     definitions: platformServices,
     logLevel: 'error',
-    env: nodeOptions ? { NODE_OPTIONS: nodeOptions } : {},
+    env: nodeFlags ? { RUN_TS_NODE_FLAGS: nodeFlags } : {},
   });
   try {
     const numbers = officeNumbers(PAIRS * 2);

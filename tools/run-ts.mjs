@@ -14,7 +14,9 @@ if (!entry) {
 }
 // resolved from the repo, so an entry point runs from any working directory
 const register = createRequire(path.join(root, 'package.json')).resolve('@swc-node/register');
-const child = spawn(process.execPath, ['-r', register, path.resolve(entry), ...args], {
+// RUN_TS_NODE_FLAGS: extra node flags that NODE_OPTIONS refuses (e.g. --cpu-prof --cpu-prof-dir=DIR)
+const nodeFlags = (process.env.RUN_TS_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const child = spawn(process.execPath, [...nodeFlags, '-r', register, path.resolve(entry), ...args], {
   stdio: 'inherit',
   env: {
     ...process.env,

@@ -50,7 +50,12 @@ interface MultipartUpload {
 }
 
 interface PutState {
-  readonly part: Buffer;
+  /**
+   * Chunks not uploaded yet, `filled` bytes in all. Most objects (envelopes of tens of KB) end before one part
+   * is full and go in a single PUT of exactly their size; a part-sized buffer per PUT would be 16 MiB of
+   * garbage per object (measured: a quarter of intake's CPU in the collector).
+   */
+  chunks: Buffer[];
   filled: number;
   upload: MultipartUpload | null;
 }
@@ -90,8 +95,8 @@ export class MinioObjectStore extends ObjectStore {
       assertValidObjectKey(key);
       const name = this.keyPrefix + key;
       const meter = new DigestStream({ maxBytes: options.maxBytes });
-      // one reusable part buffer: a part is uploaded (and awaited) before the next is filled
-      const state: PutState = { part: Buffer.allocUnsafe(this.partSize), filled: 0, upload: null };
+      // a part is uploaded (and awaited) before the next is collected, so at most one part is held
+      const state: PutState = { chunks: [], filled: 0, upload: null };
       try {
         await pipeline(body, meter, async (source: AsyncIterable<Buffer>) => {
           for await (const chunk of source) await this.bufferChunk(name, state, chunk, options.contentType);
@@ -187,19 +192,22 @@ export class MinioObjectStore extends ObjectStore {
     chunk: Buffer,
     contentType: string | undefined,
   ): Promise<void> {
-    for (let offset = 0; offset < chunk.length;) {
-      const copied = chunk.copy(state.part, state.filled, offset);
-      state.filled += copied;
-      offset += copied;
-      if (state.filled < state.part.length) continue;
+    state.chunks.push(chunk);
+    state.filled += chunk.length;
+    while (state.filled >= this.partSize) {
+      const all = Buffer.concat(state.chunks, state.filled);
+      const part = all.subarray(0, this.partSize);
+      const rest = all.subarray(this.partSize);
+      state.chunks = rest.length > 0 ? [rest] : [];
+      state.filled = rest.length;
       state.upload ??= await this.startUpload(name, contentType);
-      await this.uploadPart(name, state.upload, state.part);
-      state.filled = 0;
+      await this.uploadPart(name, state.upload, part);
     }
   }
 
   private async finishPut(name: string, state: PutState, contentType: string | undefined): Promise<void> {
-    const last = state.part.subarray(0, state.filled);
+    const last = Buffer.concat(state.chunks, state.filled);
+    state.chunks = [];
     const upload = state.upload;
     if (upload === null) {
       // objects smaller than one part go in a single PUT
