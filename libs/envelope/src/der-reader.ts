@@ -3,6 +3,7 @@
 // depth. Encodings that BER allows but DER forbids (indefinite length, non-minimal length, constructed
 // strings) are reported as `NotDerError`, so a caller can route them to a BER parser; anything else that is
 // wrong is a `DerError`.
+import * as oid from './oids';
 
 /** the maximum nesting the reader follows; certificates and CMS stay far below it */
 export const MAX_DER_DEPTH = 32;
@@ -155,6 +156,8 @@ export function readRoot(bytes: Uint8Array): Tlv {
 export function decodeOid(bytes: Uint8Array, tlv: Tlv): string {
   if (tlv.tag !== TAG_OID) throw new DerError(`expected an OBJECT IDENTIFIER at ${tlv.start}`);
   if (tlv.end === tlv.valueStart) throw new DerError(`empty OBJECT IDENTIFIER at ${tlv.start}`);
+  const known = knownOid(bytes, tlv.valueStart, tlv.end);
+  if (known !== undefined) return known;
   const arcs: number[] = [];
   let value = 0;
   let fresh = true;
@@ -176,6 +179,37 @@ export function decodeOid(bytes: Uint8Array, tlv: Tlv): string {
   }
   if (!fresh) throw new DerError(`truncated OBJECT IDENTIFIER at ${tlv.start}`);
   return arcs.join('.');
+}
+
+/** contents octets of an OBJECT IDENTIFIER in dotted form (arcs past the first two in base 128, minimal) */
+function encodeOid(dotted: string): Uint8Array {
+  const [first, second, ...rest] = dotted.split('.').map(Number);
+  const out: number[] = [];
+  for (const arc of [first * 40 + second, ...rest]) {
+    const septets = [arc & 0x7f];
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) septets.unshift((v & 0x7f) | 0x80);
+    out.push(...septets);
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * The OIDs of the envelope format (oids.ts) with their DER contents: most OIDs in an envelope are among them,
+ * and matching the octets gives the dotted form without decoding. The encodings are canonical (minimal arcs),
+ * so a match is also an OID the full decode accepts, with the same result.
+ */
+const KNOWN_OIDS: readonly { readonly der: Uint8Array; readonly dotted: string }[] = Object.values(oid)
+  .filter((value) => /^[0-2]\.[0-9]+(\.[0-9]+)*$/.test(value))
+  .map((dotted) => ({ der: encodeOid(dotted), dotted }));
+
+function knownOid(bytes: Uint8Array, start: number, end: number): string | undefined {
+  const length = end - start;
+  outer: for (const { der, dotted } of KNOWN_OIDS) {
+    if (der.length !== length || der[length - 1] !== bytes[end - 1]) continue;
+    for (let i = 0; i < length - 1; i += 1) if (der[i] !== bytes[start + i]) continue outer;
+    return dotted;
+  }
+  return undefined;
 }
 
 /** True when two ranges of (possibly different) buffers hold the same octets. */

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 
 /** Kinds of send unit. Values are wire strings; see docs/envelope.md §4. */
@@ -68,7 +69,6 @@ const FILE_SEQUENCE =
 const CREATED_AT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z$/;
 const FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/;
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const KINDS = new Set<string>(Object.values(EnvelopeKind));
 
 /** Canonical JSON: object keys sorted by UTF-16 code units, no whitespace; the exact bytes that get signed. */
@@ -93,19 +93,145 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   if (bytes.byteLength > ENVELOPE_LIMITS.maxManifestBytes) {
     throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'manifest is larger than the limit');
   }
+  const ascii = isAscii(bytes);
+  if (ascii) {
+    // the common case: canonical bytes, read in one strict pass (any deviation takes the general path below)
+    const canonical = readCanonicalManifest(asciiText(bytes));
+    if (canonical) {
+      validateManifest(canonical);
+      return canonical;
+    }
+  }
   let text: string;
   let parsed: unknown;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ASCII (every canonical manifest: each string field is validated to ASCII) is UTF-8 as it stands
+    text = ascii ? asciiText(bytes) : UTF8_FATAL.decode(bytes);
     parsed = JSON.parse(text);
   } catch (cause) {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest is not UTF-8 JSON', { cause });
   }
   validateManifest(parsed);
-  if (canonicalJson(parsed) !== text) {
+  if (canonicalManifestJson(parsed) !== text) {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest is not in canonical JSON form');
   }
   return parsed;
+}
+
+/**
+ * The manifest object of `text` when `text` is laid out exactly as canonicalManifestJson writes it (keys in
+ * order, no whitespace, strings without escapes or control characters, integers without sign, fraction,
+ * exponent or leading zero); otherwise undefined. For such text JSON.parse gives the same object, and once
+ * validateManifest has passed, canonicalManifestJson gives `text` back: validating what this returns is
+ * decodeManifest's general path with the canonical comparison already done.
+ */
+function readCanonicalManifest(text: string): Manifest | undefined {
+  let at = 0;
+  const literal = (expected: string): boolean => {
+    if (!text.startsWith(expected, at)) return false;
+    at += expected.length;
+    return true;
+  };
+  /** the characters up to the closing quote, which must be plain (0x20..0x7e, no quote or backslash) */
+  const plain = (): string | undefined => {
+    const start = at;
+    for (; at < text.length; at += 1) {
+      const c = text.charCodeAt(at);
+      if (c === 0x22) return text.slice(start, at++);
+      if (c < 0x20 || c === 0x5c) return undefined;
+    }
+    return undefined;
+  };
+  const integer = (): number | undefined => {
+    const start = at;
+    while (at < text.length && text.charCodeAt(at) >= 0x30 && text.charCodeAt(at) <= 0x39) at += 1;
+    if (at === start || (text.charCodeAt(start) === 0x30 && at - start > 1)) return undefined;
+    return Number(text.slice(start, at));
+  };
+  const party = (): Party | undefined => {
+    if (!literal('{"officeNumber":"')) return undefined;
+    const officeNumber = plain();
+    if (officeNumber === undefined || !literal(',"serviceType":"')) return undefined;
+    const serviceType = plain();
+    if (serviceType === undefined || !literal('}')) return undefined;
+    return { officeNumber, serviceType };
+  };
+  if (!literal('{"createdAt":"')) return undefined;
+  const createdAt = plain();
+  if (createdAt === undefined || !literal(',"envelopeId":"')) return undefined;
+  const envelopeId = plain();
+  if (envelopeId === undefined || !literal(',"fileSequence":"')) return undefined;
+  const fileSequence = plain();
+  if (fileSequence === undefined || !literal(',"files":[')) return undefined;
+  const files: ManifestFile[] = [];
+  if (!literal(']')) {
+    do {
+      if (!literal('{"mediaType":"')) return undefined;
+      const mediaType = plain();
+      if (mediaType === undefined || !literal(',"name":"')) return undefined;
+      const name = plain();
+      if (name === undefined || !literal(',"sha256":"')) return undefined;
+      const sha256 = plain();
+      if (sha256 === undefined || !literal(',"size":')) return undefined;
+      const size = integer();
+      if (size === undefined || !literal('}')) return undefined;
+      files.push({ mediaType, name, sha256, size });
+    } while (literal(','));
+    if (!literal(']')) return undefined;
+  }
+  if (!literal(',"kind":"')) return undefined;
+  const kind = plain();
+  if (kind === undefined || !literal(',"recipient":')) return undefined;
+  const recipient = party();
+  if (recipient === undefined || !literal(',"sender":')) return undefined;
+  const sender = party();
+  if (sender === undefined || !literal(',"targetMonth":"')) return undefined;
+  const targetMonth = plain();
+  if (targetMonth === undefined || !literal(',"version":')) return undefined;
+  const version = integer();
+  if (version === undefined || !literal('}') || at !== text.length) return undefined;
+  return {
+    createdAt,
+    envelopeId,
+    fileSequence,
+    files,
+    kind: kind as EnvelopeKind,
+    recipient,
+    sender,
+    targetMonth,
+    version,
+  };
+}
+
+/** fatal: malformed UTF-8 throws; stateless between calls (no `stream`), so one instance serves all */
+// ignoreBOM keeps a leading U+FEFF in the text, so BOM + canonical JSON is refused like any non-canonical bytes
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function asciiText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/**
+ * `canonicalJson(manifest)` for a manifest that passed `validateManifest`, without the generic walk: the keys
+ * are exactly the known ones (written here in UTF-16 order), every string matched a pattern of characters
+ * JSON writes as they are (no quote, backslash, control or non-ASCII character), and every number is a safe
+ * integer, which JSON.stringify writes as String() does. manifest.spec.ts holds decodeManifest to the generic check.
+ */
+function canonicalManifestJson(m: Manifest): string {
+  let files = '';
+  for (let i = 0; i < m.files.length; i += 1) {
+    const f = m.files[i];
+    files += `${i === 0 ? '' : ','}{"mediaType":"${f.mediaType}","name":"${f.name}","sha256":"${f.sha256}","size":${String(f.size)}}`;
+  }
+  return (
+    `{"createdAt":"${m.createdAt}","envelopeId":"${m.envelopeId}","fileSequence":"${m.fileSequence}",` +
+    `"files":[${files}],"kind":"${m.kind}","recipient":${partyJson(m.recipient)},` +
+    `"sender":${partyJson(m.sender)},"targetMonth":"${m.targetMonth}","version":${String(m.version)}}`
+  );
+}
+
+function partyJson(p: Party): string {
+  return `{"officeNumber":"${p.officeNumber}","serviceType":"${p.serviceType}"}`;
 }
 
 function invalid(message: string): never {
@@ -123,6 +249,16 @@ function checkKeys(value: Record<string, unknown>, keys: readonly string[], wher
 
 function checkString(value: unknown, pattern: RegExp, where: string): void {
   if (typeof value !== 'string' || !pattern.test(value)) invalid(`${where} is not valid`);
+}
+
+/** /^[0-9a-f]{64}$/ without the regular expression, the hottest pattern of a manifest */
+function isSha256Hex(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 64) return false;
+  for (let i = 0; i < 64; i += 1) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 function checkParty(value: unknown, where: string): void {
@@ -192,7 +328,7 @@ function checkFiles(files: unknown): void {
       );
     }
     total += size;
-    checkString(file['sha256'], SHA256_HEX, `${where}.sha256`);
+    if (!isSha256Hex(file['sha256'])) invalid(`${where}.sha256 is not valid`);
   });
   if (total > ENVELOPE_LIMITS.maxTotalSize) {
     throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'files are larger than the total size limit');

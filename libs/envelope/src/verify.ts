@@ -97,7 +97,9 @@ export function parseEnvelopeWithPkijs(der: Uint8Array): ParsedEnvelope {
  */
 export function verifySignature(parsed: ParsedEnvelope, options: { publicKey?: KeyObject } = {}): void {
   const { signature } = parsed;
-  if (Buffer.from(signature.messageDigest).toString('hex') !== parsed.contentSha256) {
+  const { messageDigest } = signature;
+  const digestHex = Buffer.from(messageDigest.buffer, messageDigest.byteOffset, messageDigest.byteLength);
+  if (digestHex.toString('hex') !== parsed.contentSha256) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
   }
   checkSignerSignature(parsed.signerCertificate.der, signature, options.publicKey);

@@ -14,10 +14,6 @@ const KNOWN_BUGS: Readonly<Record<string, string>> = {
   // which does not refuse the overrun as MALFORMED_DER but reads on and ends in SIGNER_CERTIFICATE_MISSING. Still a
   // 400 ENVELOPE_MALFORMED at the door; wrong library code per docs/envelope.md §7 step 1.
   'impossible lengths: encapContentInfo: over-long 0x84 form running over the end': 'BER fallback code',
-  // BUG: decodeManifest decodes with TextDecoder, which drops a leading UTF-8 BOM, so manifest bytes that are NOT
-  // the canonical encoding (BOM + canonical JSON) pass the canonical check; docs/envelope.md §3 says a reader MUST
-  // reject them. Signed by the sender, so intake accepts (and stores) such an envelope.
-  'manifest: UTF-8 BOM before the JSON': 'BOM accepted',
 };
 
 describe('hostile corpus through verifyEnvelope', () => {
