@@ -112,17 +112,17 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest is not UTF-8 JSON', { cause });
   }
   validateManifest(parsed);
-  if (canonicalManifestJson(parsed) !== text) {
+  if (canonicalJson(parsed) !== text) {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest is not in canonical JSON form');
   }
   return parsed;
 }
 
 /**
- * The manifest object of `text` when `text` is laid out exactly as canonicalManifestJson writes it (keys in
+ * The manifest object of `text` when `text` is laid out exactly as canonicalJson writes it (keys in
  * order, no whitespace, strings without escapes or control characters, integers without sign, fraction,
  * exponent or leading zero); otherwise undefined. For such text JSON.parse gives the same object, and once
- * validateManifest has passed, canonicalManifestJson gives `text` back: validating what this returns is
+ * validateManifest has passed, canonicalJson gives `text` back: validating what this returns is
  * decodeManifest's general path with the canonical comparison already done.
  */
 function readCanonicalManifest(text: string): Manifest | undefined {
@@ -209,29 +209,6 @@ const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function asciiText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
-
-/**
- * `canonicalJson(manifest)` for a manifest that passed `validateManifest`, without the generic walk: the keys
- * are exactly the known ones (written here in UTF-16 order), every string matched a pattern of characters
- * JSON writes as they are (no quote, backslash, control or non-ASCII character), and every number is a safe
- * integer, which JSON.stringify writes as String() does. manifest.spec.ts holds decodeManifest to the generic check.
- */
-function canonicalManifestJson(m: Manifest): string {
-  let files = '';
-  for (let i = 0; i < m.files.length; i += 1) {
-    const f = m.files[i];
-    files += `${i === 0 ? '' : ','}{"mediaType":"${f.mediaType}","name":"${f.name}","sha256":"${f.sha256}","size":${String(f.size)}}`;
-  }
-  return (
-    `{"createdAt":"${m.createdAt}","envelopeId":"${m.envelopeId}","fileSequence":"${m.fileSequence}",` +
-    `"files":[${files}],"kind":"${m.kind}","recipient":${partyJson(m.recipient)},` +
-    `"sender":${partyJson(m.sender)},"targetMonth":"${m.targetMonth}","version":${String(m.version)}}`
-  );
-}
-
-function partyJson(p: Party): string {
-  return `{"officeNumber":"${p.officeNumber}","serviceType":"${p.serviceType}"}`;
 }
 
 function invalid(message: string): never {
