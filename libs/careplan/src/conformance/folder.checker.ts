@@ -1,8 +1,14 @@
 import { CareplanError, CareplanErrorCode } from '../careplan.errors';
 import { FileDirection } from '../file-names/file-kind.constants';
-import { FileParty, ParsedFileName } from '../file-names/file-name.parser';
-import { buildSendUnit, groupSendUnits, SendUnitFile } from '../send-units/send-unit.builder';
-import { SEND_UNIT_RULES, SendUnitRule } from '../send-units/send-unit.rules';
+import { ParsedFileName } from '../file-names/file-name.parser';
+import {
+  buildSendUnit,
+  groupSendUnits,
+  matchRule,
+  partyLabel,
+  SendUnitFile,
+} from '../send-units/send-unit.builder';
+import { SendUnitRule } from '../send-units/send-unit.rules';
 import { ValidationMode } from '../validation/validation.types';
 import { CheckedFile, CheckedUnit, CheckReport, UnitProblem } from './check-report.types';
 import { conformancePatternOf } from './conformance-pattern.constants';
@@ -33,18 +39,11 @@ const COMBINATION_CODES: ReadonlySet<CareplanErrorCode> = new Set([
 ]);
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const partyLabel = (p: FileParty): string => `${p.officeNumber}/${p.serviceType ?? '--'}`;
 const pairLabel = (p: ParsedFileName): string => `${partyLabel(p.sender)}>${partyLabel(p.receiver)}`;
 
-// the builder's rule match, repeated so a rejected group still names the combination it was meant to be
-const ruleOf = (names: readonly ParsedFileName[]): SendUnitRule | undefined => {
-  const kinds = new Set(names.map((n) => n.kind));
-  return SEND_UNIT_RULES.find(
-    (r) =>
-      r.required.every((k) => kinds.has(k)) &&
-      [...kinds].every((k) => r.required.includes(k) || r.optional.includes(k)),
-  );
-};
+// the builder's rule match, so a rejected group still names the combination it was meant to be
+const ruleOf = (names: readonly ParsedFileName[]): SendUnitRule | undefined =>
+  matchRule(new Set(names.map((n) => n.kind)));
 
 const problemsOf = (error: CareplanError): UnitProblem[] =>
   (error.problems.length > 0 ? error.problems : [error]).map((p) => ({ code: p.code, message: p.message }));

@@ -44,7 +44,8 @@ export interface BuildSendUnitOptions {
 }
 
 const problem = (code: CareplanErrorCode, message: string): CareplanProblem => ({ code, message });
-const partyLabel = (p: { officeNumber: string; serviceType: string | null }): string =>
+/** `office/type` (`--` for a V3 name without one): how a party is compared and printed */
+export const partyLabel = (p: { officeNumber: string; serviceType: string | null }): string =>
   `${p.officeNumber}/${p.serviceType ?? '--'}`;
 const samePartyPair = (a: ParsedFileName, b: ParsedFileName): boolean =>
   partyLabel(a.sender) === partyLabel(b.sender) && partyLabel(a.receiver) === partyLabel(b.receiver);
@@ -89,7 +90,8 @@ const checkDuplicates = (files: readonly ParsedFileName[]): CareplanProblem[] =>
   return problems;
 };
 
-const matchRule = (kinds: ReadonlySet<FileKind>): SendUnitRule | undefined =>
+/** the legal combination these kinds form, if any */
+export const matchRule = (kinds: ReadonlySet<FileKind>): SendUnitRule | undefined =>
   SEND_UNIT_RULES.find(
     (r) =>
       r.required.every((k) => kinds.has(k)) &&
