@@ -4,11 +4,10 @@
 // - cluster: the exchange services each as its own process on the real PostgreSQL (a fresh database), Kafka (topics
 //   and consumer groups under a unique prefix) and MinIO (a fresh bucket), tokens verified over HTTP.
 import { allTopicSpecs } from '@renkei/contracts';
-import { createDevCa, type DevCa } from '@renkei/pki';
+import { createDevCa, credentialFromPem, type DevCa } from '@renkei/pki';
 import { migrateServices, type ServiceDefinition } from '@renkei/platform';
-import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
+import { deleteTestTopics, withKafkaAdmin } from '@renkei/platform/testing';
 import { Client as MinioClient } from 'minio';
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,8 +40,10 @@ export interface PlatformUnderTest {
   readonly databaseUrl: string;
   /** the agent's environment for reaching this platform (RENKEI_<SERVICE>_URL) */
   readonly agentEnv: Readonly<Record<string, string>>;
-  /** every object the platform stored */
+  /** every object the platform stored, with its bytes */
   storedObjects(): Promise<StoredObject[]>;
+  /** the keys of every stored object (no bytes read) */
+  storedObjectKeys(): Promise<string[]>;
   /** the processes' combined output so far (for failure messages) */
   output(): string;
   stop(): Promise<void>;
@@ -60,18 +61,10 @@ function baseEnv(): NodeJS.ProcessEnv {
 
 /** reads a DevCa back from the PEM files standalone keeps under <data dir>/dev-ca */
 export async function readDevCa(dir: string): Promise<DevCa> {
-  const certificatePem = await readFile(path.join(dir, 'ca.pem'), 'utf8');
-  const privateKeyPem = await readFile(path.join(dir, 'ca.key.pem'), 'utf8');
-  const certificate = new Uint8Array(new X509Certificate(certificatePem).raw);
-  const privateKey = createPrivateKey(privateKeyPem);
-  return {
-    keyType: privateKey.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec',
-    certificate,
-    certificatePem,
-    privateKey,
-    privateKeyPem,
-    fingerprint: createHash('sha256').update(certificate).digest('hex'),
-  };
+  return credentialFromPem(
+    await readFile(path.join(dir, 'ca.pem'), 'utf8'),
+    await readFile(path.join(dir, 'ca.key.pem'), 'utf8'),
+  );
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -107,6 +100,7 @@ export async function startStandalonePlatform(
     throw error;
   }
   const dataDir = path.join(cwd, '.renkei');
+  const objectRoot = path.join(dataDir, 'objects');
   const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
   const urls = Object.fromEntries(EXCHANGE_SERVICES.map((service) => [service, url])) as Record<
     ExchangeService,
@@ -120,12 +114,13 @@ export async function startStandalonePlatform(
     databaseUrl: `postgres://renkei:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/renkei`,
     agentEnv: agentEnvOf(urls),
     storedObjects: async () => {
-      const root = path.join(dataDir, 'objects');
-      const files = await listFiles(root);
+      const files = await listFiles(objectRoot);
       return Promise.all(
-        files.map(async (file) => ({ key: path.relative(root, file), bytes: await readFile(file) })),
+        files.map(async (file) => ({ key: path.relative(objectRoot, file), bytes: await readFile(file) })),
       );
     },
+    storedObjectKeys: async () =>
+      (await listFiles(objectRoot)).map((file) => path.relative(objectRoot, file)),
     output: () => proc.output(),
     stop: async () => {
       await proc.stop();
@@ -173,10 +168,17 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
   await admin(`create database ${name}`);
   await migrateServices(databaseUrl, options.definitions);
   await minio.makeBucket(bucket);
-  const specs = allTopicSpecs().filter((spec) => !spec.name.endsWith('.dlq'));
-  for (const spec of specs) {
-    await createTestTopics(infra.kafkaBrokers, topicPrefix, [spec.name], spec.partitions);
-  }
+  // every registry topic and its .dlq, with the registry's partitions, in one admin round trip
+  await withKafkaAdmin(infra.kafkaBrokers, (kafka) =>
+    kafka.createTopics({
+      waitForLeaders: true,
+      topics: allTopicSpecs().map((spec) => ({
+        topic: `${topicPrefix}${spec.name}`,
+        numPartitions: spec.partitions,
+        replicationFactor: 1,
+      })),
+    }),
+  );
   const ports = Object.fromEntries(
     await Promise.all(EXCHANGE_SERVICES.map(async (service) => [service, await freePort()] as const)),
   ) as Record<ExchangeService, number>;
@@ -255,6 +257,7 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
         }),
       );
     },
+    storedObjectKeys: () => objectKeys(minio, bucket),
     output: () => procs.map((proc) => proc.output()).join('\n'),
     stop: async () => {
       await stopAll();
