@@ -18,6 +18,7 @@ import {
   seal,
   verifySignature,
 } from '@renkei/envelope';
+import { usersForUnitBytes } from '@renkei/harness';
 import { createDevCa, issueOfficeCertificate, type DevCa, type DevCredential } from '@renkei/pki';
 import { printResults, round, type BenchResult } from './lib/report';
 
@@ -36,20 +37,6 @@ const seconds = async (work: () => Promise<void> | void): Promise<number> => {
   await work();
   return Number(process.hrtime.bigint() - start) / 1e9;
 };
-
-function usersFor20Kb(): number {
-  for (let users = 1; users < 200; users++) {
-    const unit = generateUnit({
-      seed: 1,
-      direction: FileDirection.FromPlanner,
-      month: '202612',
-      type: SendUnitType.ServiceUsagePlan,
-      users,
-    });
-    if (unit.files.reduce((sum, f) => sum + f.bytes.length, 0) >= TARGET_UNIT_BYTES) return users;
-  }
-  return 200;
-}
 
 async function sealUnits(count: number, signers: readonly DevCredential[], users: number): Promise<Sealed[]> {
   const recipient = signers[0];
@@ -143,7 +130,7 @@ async function main(): Promise<void> {
   );
 
   const ca = createDevCa();
-  const users = usersFor20Kb();
+  const users = usersForUnitBytes(TARGET_UNIT_BYTES);
   const rsaUnits = await sealUnits(count, signersOf(ca, 'rsa'), users);
   const ecUnits = await sealUnits(count, signersOf(ca, 'ec'), users);
   const unitBytes = Math.round(rsaUnits.reduce((sum, u) => sum + u.der.byteLength, 0) / rsaUnits.length);

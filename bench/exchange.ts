@@ -8,21 +8,14 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { buildSendUnit, hasValidOfficeCheckDigit } from '@renkei/careplan';
+import { CachedOfficeCertificatePolicy, parseEnvelope, verifySignature } from '@renkei/envelope';
 import {
-  buildSendUnit,
-  FileDirection,
-  generateUnit,
-  hasValidOfficeCheckDigit,
-  SendUnitType,
-} from '@renkei/careplan';
-import {
-  EnvelopeKind,
-  CachedOfficeCertificatePolicy,
-  parseEnvelope,
-  seal,
-  verifySignature,
-} from '@renkei/envelope';
-import { startClusterPlatform, type PlatformUnderTest } from '@renkei/harness';
+  sealPlanUnit,
+  startClusterPlatform,
+  usersForUnitBytes,
+  type PlatformUnderTest,
+} from '@renkei/harness';
 import { platformServices } from '@renkei/standalone';
 import { authenticate, issueOfficeCertificate, readInfraEnv, type DevCredential } from '@renkei/testing';
 import { percentile, printResults, round, type BenchResult } from './lib/report';
@@ -76,24 +69,6 @@ async function query<T extends object>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-/** the number of users that makes a 予定 unit about `TARGET_UNIT_BYTES` of plaintext */
-function usersFor20Kb(planner: Office['party'], provider: Office['party']): number {
-  for (let users = 1; users < 200; users++) {
-    const unit = generateUnit({
-      seed: 1,
-      direction: FileDirection.FromPlanner,
-      month: '202612',
-      type: SendUnitType.ServiceUsagePlan,
-      planner,
-      provider,
-      users,
-    });
-    const size = unit.files.reduce((sum, file) => sum + file.bytes.length, 0);
-    if (size >= TARGET_UNIT_BYTES) return users;
-  }
-  return 200;
-}
-
 async function prepare(
   senders: Office[],
   recipients: Office[],
@@ -104,37 +79,16 @@ async function prepare(
   for (let i = 0; i < count; i++) {
     const from = senders[i % senders.length];
     const to = recipients[i % recipients.length];
-    const unit = generateUnit({
-      seed: i + 1,
-      direction: FileDirection.FromPlanner,
-      month: '202612',
-      type: SendUnitType.ServiceUsagePlan,
-      planner: from.party,
-      provider: to.party,
-      users,
-    });
     const envelopeId = randomUUID();
-    const sealed = await seal(
-      {
-        envelopeId,
-        sender: from.party,
-        recipient: to.party,
-        kind: EnvelopeKind.Plan,
-        targetMonth: '202612',
-        fileSequence: unit.sequence,
-        createdAt: new Date(),
-        files: unit.files.map((file) => ({
-          name: file.fileName,
-          mediaType: 'text/csv',
-          content: file.bytes,
-        })),
-      },
-      {
-        senderCertificate: from.credential.certificate,
-        senderPrivateKey: from.credential.privateKey,
-        recipientCertificate: to.credential.certificate,
-      },
-    );
+    const sealed = await sealPlanUnit({
+      sender: from.party,
+      recipient: to.party,
+      seed: i + 1,
+      users,
+      signer: from.credential,
+      recipientCertificate: to.credential.certificate,
+      envelopeId,
+    });
     prepared.push({ envelopeId, der: sealed.der, token: from.token });
   }
   return prepared;
@@ -264,7 +218,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
 
-    const users = usersFor20Kb(senders[0].party, recipients[0].party);
+    const users = usersForUnitBytes(TARGET_UNIT_BYTES);
     const warmup = await prepare(senders, recipients, 100, users);
     const units = await prepare(senders, recipients, SATURATED_UNITS, users);
     const unitBytes = units.reduce((sum, unit) => sum + unit.der.length, 0) / units.length;

@@ -3,15 +3,19 @@
 // PostgreSQL, Kafka and MinIO). The offices act through the agent CLI (`renkei`), as a care office would; the
 // refusal cases craft hostile envelopes and requests directly.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { EnvelopeKind, parseEnvelope, seal, type SealInput } from '@renkei/envelope';
-import { FileDirection, generateUnit, SendUnitType } from '@renkei/careplan';
-import { PlatformUnderTest, startClusterPlatform, startStandalonePlatform } from '@renkei/harness';
+import { parseEnvelope } from '@renkei/envelope';
+import {
+  planUnit,
+  PlatformUnderTest,
+  sealPlanUnit,
+  startClusterPlatform,
+  startStandalonePlatform,
+} from '@renkei/harness';
 import { platformServices } from '@renkei/standalone';
 import {
   authenticate,
@@ -116,33 +120,16 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     to: Office,
     overrides: { signer?: DevCredential; envelopeId?: string; seed?: number } = {},
   ): Promise<{ der: Uint8Array; envelopeId: string }> {
-    const unit = generateUnit({
-      seed: overrides.seed ?? 11,
-      direction: FileDirection.FromPlanner,
-      month: '202612',
-      type: SendUnitType.ServiceUsagePlan,
-      planner: from.party,
-      provider: to.party,
-      sequence: '20261124093000',
-    });
-    const envelopeId = overrides.envelopeId ?? randomUUID();
-    const input: SealInput = {
-      envelopeId,
+    const sealed = await sealPlanUnit({
       sender: from.party,
       recipient: to.party,
-      kind: EnvelopeKind.Plan,
-      targetMonth: '202612',
-      fileSequence: unit.sequence,
-      createdAt: new Date(),
-      files: unit.files.map((file) => ({ name: file.fileName, mediaType: 'text/csv', content: file.bytes })),
-    };
-    const signer = overrides.signer ?? from.credential;
-    const sealed = await seal(input, {
-      senderCertificate: signer.certificate,
-      senderPrivateKey: signer.privateKey,
+      seed: overrides.seed ?? 11,
+      sequence: '20261124093000',
+      signer: overrides.signer ?? from.credential,
       recipientCertificate: to.credential.certificate,
+      envelopeId: overrides.envelopeId,
     });
-    return { der: sealed.der, envelopeId };
+    return { der: sealed.der, envelopeId: sealed.manifest.envelopeId };
   }
 
   async function stored(): Promise<{ envelopes: number; objects: number }> {
@@ -194,15 +181,7 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
   });
 
   it('delivers a 予定 unit byte-identical through the agent, shows the timeline, and stores only ciphertext', async () => {
-    const unit = generateUnit({
-      seed: 2026,
-      direction: FileDirection.FromPlanner,
-      month: '202612',
-      type: SendUnitType.ServiceUsagePlan,
-      planner: A,
-      provider: B,
-      users: 3,
-    });
+    const unit = planUnit({ seed: 2026, sender: A, recipient: B, users: 3 });
     const outbox = path.join(work, 'export-a');
     await mkdir(outbox, { recursive: true });
     for (const file of unit.files) await writeFile(path.join(outbox, file.fileName), file.bytes);

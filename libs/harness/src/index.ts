@@ -2,3 +2,4 @@
 // which the platform's own tests use: this one depends on the platform.
 export * from './platform-under-test';
 export * from './service-test-bed';
+export * from './plan-units';
