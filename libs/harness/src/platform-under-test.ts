@@ -4,7 +4,13 @@
 // - cluster: the exchange services each as its own process on the real PostgreSQL (a fresh database), Kafka (topics
 //   and consumer groups under a unique prefix) and MinIO (a fresh bucket), tokens verified over HTTP.
 import { allTopicSpecs } from '@renkei/contracts';
-import { createDevCa, credentialFromPem, type DevCa } from '@renkei/pki';
+import {
+  createDevCa,
+  credentialFromPem,
+  DEV_CA_CERTIFICATE_FILE,
+  DEV_CA_KEY_FILE,
+  type DevCa,
+} from '@renkei/pki';
 import { migrateServices, type ServiceDefinition } from '@renkei/platform';
 import { deleteTestTopics, withKafkaAdmin } from '@renkei/platform/testing';
 import { Client as MinioClient } from 'minio';
@@ -62,8 +68,8 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** reads a DevCa back from the PEM files standalone keeps under <data dir>/dev-ca */
 export async function readDevCa(dir: string): Promise<DevCa> {
   return credentialFromPem(
-    await readFile(path.join(dir, 'ca.pem'), 'utf8'),
-    await readFile(path.join(dir, 'ca.key.pem'), 'utf8'),
+    await readFile(path.join(dir, DEV_CA_CERTIFICATE_FILE), 'utf8'),
+    await readFile(path.join(dir, DEV_CA_KEY_FILE), 'utf8'),
   );
 }
 

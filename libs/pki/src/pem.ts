@@ -32,3 +32,8 @@ export function credentialFromKey(certificate: Uint8Array, privateKey: KeyObject
     fingerprint: createHash('sha256').update(certificate).digest('hex'),
   };
 }
+
+/** How a dev CA is kept in a directory (standalone's <data dir>/dev-ca, `renkei pki dev-init --out DIR`). */
+export const DEV_CA_CERTIFICATE_FILE = 'ca.pem';
+/** the CA's PKCS#8 private key, mode 0600 */
+export const DEV_CA_KEY_FILE = 'ca.key.pem';

@@ -22,7 +22,7 @@ import {
   startApp,
   withDatabaseUrl,
 } from '@renkei/platform';
-import { createDevCa } from '@renkei/pki';
+import { createDevCa, DEV_CA_CERTIFICATE_FILE, DEV_CA_KEY_FILE } from '@renkei/pki';
 import { registryDefinition, RegistryModule } from '@renkei/registry';
 import { storageDefinition, StorageModule } from '@renkei/storage';
 import { randomBytes } from 'node:crypto';
@@ -64,12 +64,12 @@ export const DEV_CA_DIR = 'dev-ca';
  */
 function devCaIn(dataDir: string): { pem: string; dir: string; created: boolean } {
   const dir = path.join(dataDir, DEV_CA_DIR);
-  const certificateFile = path.join(dir, 'ca.pem');
+  const certificateFile = path.join(dir, DEV_CA_CERTIFICATE_FILE);
   let created = false;
   if (!existsSync(certificateFile)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const ca = createDevCa({ keyType: 'ec' });
-    writeFileSync(path.join(dir, 'ca.key.pem'), ca.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    writeFileSync(path.join(dir, DEV_CA_KEY_FILE), ca.privateKeyPem, { mode: 0o600, flag: 'wx' });
     writeFileSync(certificateFile, ca.certificatePem, { flag: 'wx' });
     created = true;
   }

@@ -6,6 +6,8 @@ import { hasValidOfficeCheckDigit } from '@renkei/careplan';
 import {
   createDevCa,
   credentialFromPem,
+  DEV_CA_CERTIFICATE_FILE,
+  DEV_CA_KEY_FILE,
   DevCredential,
   DevKeyType,
   exportPkcs12,
@@ -13,9 +15,6 @@ import {
 } from '@renkei/pki';
 import { AgentError, AgentErrorCode, ExitCode, usageError } from '../agent.errors';
 import { ensureDirectory, exists, readInputFile, writeFileAtomic, writeNewFile } from '../files.util';
-
-export const CA_CERTIFICATE_FILE = 'ca.pem';
-export const CA_KEY_FILE = 'ca.key.pem';
 
 const OFFICE_NUMBER = /^[0-9A-Z]{10}$/;
 const SERVICE_TYPE = /^[0-9A-Z]{2}$/;
@@ -27,8 +26,8 @@ export interface DevInitResult {
 }
 
 export async function pkiDevInit(options: { out: string; keyType?: DevKeyType }): Promise<DevInitResult> {
-  const certificateFile = path.join(options.out, CA_CERTIFICATE_FILE);
-  const keyFile = path.join(options.out, CA_KEY_FILE);
+  const certificateFile = path.join(options.out, DEV_CA_CERTIFICATE_FILE);
+  const keyFile = path.join(options.out, DEV_CA_KEY_FILE);
   for (const file of [certificateFile, keyFile]) {
     if (await exists(file)) {
       throw new AgentError(
@@ -101,12 +100,12 @@ export async function pkiIssue(options: IssueOptions): Promise<IssueResult> {
 
 /** The dev CA kept as DIR/ca.pem + DIR/ca.key.pem. */
 export async function loadCa(caDir: string): Promise<DevCredential> {
-  const certificateFile = path.join(caDir, CA_CERTIFICATE_FILE);
-  const keyFile = path.join(caDir, CA_KEY_FILE);
+  const certificateFile = path.join(caDir, DEV_CA_CERTIFICATE_FILE);
+  const keyFile = path.join(caDir, DEV_CA_KEY_FILE);
   if (!(await exists(certificateFile)) || !(await exists(keyFile))) {
     throw new AgentError(
       AgentErrorCode.DEV_CA_NOT_FOUND,
-      `開発用CAが見つかりません (dev CA not found): ${caDir} に ${CA_CERTIFICATE_FILE} と ${CA_KEY_FILE} が必要です`,
+      `開発用CAが見つかりません (dev CA not found): ${caDir} に ${DEV_CA_CERTIFICATE_FILE} と ${DEV_CA_KEY_FILE} が必要です`,
       ExitCode.NotFound,
     );
   }
