@@ -9,7 +9,9 @@ import {
   type MessageShape,
 } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { CertificateRevokedSchema, TrustChangedSchema } from './gen/renkei/certificate/v1/trust_events_pb';
 import { EventMetaSchema } from './gen/renkei/common/v1/event_meta_pb';
+import { ReceiptRecordedSchema } from './gen/renkei/delivery/v1/receipt_recorded_pb';
 import { EnvelopeAcceptedSchema } from './gen/renkei/intake/v1/envelope_accepted_pb';
 import { ProbeRecordedSchema } from './gen/renkei/platform/v1/probe_pb';
 import { OfficeChangedSchema } from './gen/renkei/registry/v1/office_changed_pb';
@@ -25,6 +27,9 @@ export const TopicSchemas = {
   intakeEnvelopeAccepted: EnvelopeAcceptedSchema,
   storageEnvelopeAvailable: EnvelopeAvailableSchema,
   storageEnvelopeDownloaded: EnvelopeDownloadedSchema,
+  certificateTrustChanged: TrustChangedSchema,
+  certificateRevocationRecorded: CertificateRevokedSchema,
+  deliveryReceiptRecorded: ReceiptRecordedSchema,
 } as const satisfies Record<TopicKey, DescMessage>;
 
 export type TopicMessage<K extends TopicKey> = MessageShape<(typeof TopicSchemas)[K]>;

@@ -81,6 +81,39 @@ export const Topics = {
     consumers: ['delivery.downloads'],
     description: "A party downloaded an envelope's ciphertext in full; the sender's timeline shows it.",
   },
+  certificateTrustChanged: {
+    name: 'certificate.trust.changed.v1',
+    message: 'renkei.certificate.v1.TrustChanged',
+    key: '"trust" (one key: the last event is the whole configuration)',
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    consumers: ['intake.trust', 'delivery.trust'],
+    description:
+      'The whole trust configuration at a version: every anchor with its certificate profile and CRL status. ' +
+      'Compacted; intake and delivery keep a local read model and apply it without a restart.',
+  },
+  certificateRevocationRecorded: {
+    name: 'certificate.revocation.recorded.v1',
+    message: 'renkei.certificate.v1.CertificateRevoked',
+    key: 'issuer name SHA-256 + ":" + serial number',
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    consumers: ['intake.revocations', 'delivery.revocations'],
+    description:
+      'A certificate listed by a CRL of a trust anchor. Compacted; intake and delivery refuse it from the ' +
+      'moment their read model has it, on every replica.',
+  },
+  deliveryReceiptRecorded: {
+    name: 'delivery.receipt.recorded.v1',
+    message: 'renkei.delivery.v1.ReceiptRecorded',
+    key: 'recipient office number',
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: 14 * DAY_MS,
+    consumers: [],
+    description:
+      "Delivery verified and recorded the recipient's signed receipt (accepted, or rejected with reasons).",
+  },
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof Topics;

@@ -7,6 +7,8 @@ export enum AuthErrorCode {
   AUTH_TOKEN_NOT_YET_VALID = 'AUTH_TOKEN_NOT_YET_VALID',
   AUTH_KEY_UNKNOWN = 'AUTH_KEY_UNKNOWN',
   AUTH_KEY_SET_UNAVAILABLE = 'AUTH_KEY_SET_UNAVAILABLE',
+  /** a valid token whose roles do not include one the route requires (`@Roles()`) */
+  AUTH_ROLE_FORBIDDEN = 'AUTH_ROLE_FORBIDDEN',
 }
 
 /** The only error token verification throws; `code` is stable, the message is for operators. */

@@ -2,7 +2,7 @@ import { Controller, Get, HttpException, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { generateKeyPairSync } from 'node:crypto';
-import { Public, PRINCIPAL_KEY } from './auth.decorators';
+import { Public, PRINCIPAL_KEY, Roles } from './auth.decorators';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { AuthGuard } from './auth.guard';
 import { JsonWebKeySet, publicJwkOf, signEs256 } from './jws.util';
@@ -20,6 +20,12 @@ class ThingsController {
   @Get('open')
   open(): string {
     return 'open';
+  }
+
+  @Roles('operator', 'kokuhoren')
+  @Get('admin')
+  admin(): string {
+    return 'admin';
   }
 }
 
@@ -113,6 +119,37 @@ describe(AuthGuard.name, () => {
       serviceTypes: ['43'],
       tokenId: 'j1',
     });
+  });
+
+  it('refuses a valid token without a role the route requires: 403 AUTH_ROLE_FORBIDDEN', async () => {
+    const { host, request } = context(things, things.admin, { authorization: `Bearer ${token}` });
+
+    expect(await refusal(sut.canActivate(host))).toEqual({ status: 403, code: 'AUTH_ROLE_FORBIDDEN' });
+    expect(request[PRINCIPAL_KEY]).toBeUndefined();
+  });
+
+  it('lets a token holding one of the required roles through, with its prefecture', async () => {
+    const kokuhoren = signEs256(
+      {
+        sub: 'KK13000000',
+        serviceTypes: [],
+        roles: ['kokuhoren'],
+        prefecture: '13',
+        iss: 'renkei-certificate',
+        aud: 'renkei',
+        iat: now,
+        nbf: now,
+        exp: now + 900,
+        jti: 'j2',
+        cnf: { 'x5t#S256': Buffer.alloc(32, 8).toString('base64url') },
+      },
+      key,
+      'k1',
+    );
+    const { host, request } = context(things, things.admin, { authorization: `Bearer ${kokuhoren}` });
+
+    expect(await sut.canActivate(host)).toBe(true);
+    expect(request[PRINCIPAL_KEY]).toMatchObject({ roles: ['kokuhoren'], prefecture: '13' });
   });
 
   it('lets @Public() handlers and controllers through without a token', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { IS_PUBLIC, PRINCIPAL_KEY } from './auth.decorators';
+import { IS_PUBLIC, PRINCIPAL_KEY, REQUIRED_ROLES } from './auth.decorators';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { principalOf } from './token-claims';
 import { TokenVerifier } from './token-verifier';
@@ -28,6 +28,8 @@ export function statusOf(code: AuthErrorCode): HttpStatus {
       return HttpStatus.UNAUTHORIZED;
     case AuthErrorCode.AUTH_KEY_SET_UNAVAILABLE:
       return HttpStatus.SERVICE_UNAVAILABLE;
+    case AuthErrorCode.AUTH_ROLE_FORBIDDEN:
+      return HttpStatus.FORBIDDEN;
     default: {
       const unknown: never = code;
       throw new Error(`unmapped auth error code ${String(unknown)}`);
@@ -64,7 +66,18 @@ export class AuthGuard implements CanActivate {
       const match = BEARER.exec(header);
       if (!match)
         throw new AuthError(AuthErrorCode.AUTH_TOKEN_MALFORMED, 'Authorization is not a Bearer token');
-      request[PRINCIPAL_KEY] = principalOf(await this.verifier.verify(match[1]));
+      const principal = principalOf(await this.verifier.verify(match[1]));
+      const roles = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRED_ROLES, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      if (roles && !roles.some((role) => principal.roles.includes(role))) {
+        throw new AuthError(
+          AuthErrorCode.AUTH_ROLE_FORBIDDEN,
+          `this route is for the role ${roles.join(' or ')}`,
+        );
+      }
+      request[PRINCIPAL_KEY] = principal;
       return true;
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
@@ -74,6 +87,8 @@ export class AuthGuard implements CanActivate {
           .getResponse<Response>()
           .setHeader('WWW-Authenticate', 'Bearer realm="renkei", error="invalid_token"');
         this.logger.debug({ code: error.code }, 'token refused');
+      } else if (status === HttpStatus.FORBIDDEN) {
+        this.logger.debug({ code: error.code }, 'role refused');
       } else {
         this.logger.warn({ code: error.code, err: error }, 'tokens cannot be verified');
       }

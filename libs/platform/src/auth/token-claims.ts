@@ -13,8 +13,10 @@ export interface TokenClaims {
   readonly sub: string;
   /** サービス種類コード read from the office certificate */
   readonly serviceTypes: readonly string[];
-  /** e.g. `office`; 国保連 and operator roles come with their issues */
+  /** `office`, `kokuhoren` or `operator`, as the certificate's trust-anchor profile allows (docs/trust.md) */
   readonly roles: readonly string[];
+  /** a 国保連's prefecture code (two digits), from its certificate profile; absent for other principals */
+  readonly prefecture?: string;
   readonly iss: string;
   readonly aud: string;
   readonly iat: number;
@@ -29,11 +31,17 @@ export interface TokenClaims {
   readonly cnf: { readonly 'x5t#S256': string };
 }
 
+/** The principal roles a token can carry. */
+export const PrincipalRoles = ['office', 'kokuhoren', 'operator'] as const;
+export type PrincipalRole = (typeof PrincipalRoles)[number];
+
 /** What a protected handler receives through `@Principal()`. */
 export interface AuthPrincipal {
   readonly officeNumber: string;
   readonly serviceTypes: readonly string[];
   readonly roles: readonly string[];
+  /** a 国保連's prefecture code; undefined for offices and operators */
+  readonly prefecture?: string;
   readonly tokenId: string;
   readonly expiresAt: Date;
   /** lower-case hex SHA-256 of the DER certificate the token was issued for (from `cnf.x5t#S256`) */
@@ -45,6 +53,7 @@ export function principalOf(claims: TokenClaims): AuthPrincipal {
     officeNumber: claims.sub,
     serviceTypes: [...claims.serviceTypes],
     roles: [...claims.roles],
+    ...(claims.prefecture === undefined ? {} : { prefecture: claims.prefecture }),
     tokenId: claims.jti,
     expiresAt: new Date(claims.exp * 1000),
     certificateSha256: Buffer.from(claims.cnf['x5t#S256'], 'base64url').toString('hex'),

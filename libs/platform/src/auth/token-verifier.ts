@@ -29,6 +29,7 @@ const FAILED_REFRESH_BACKOFF_MS = 1000;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 /** 32 bytes in unpadded base64url */
 const SHA256_BASE64URL = /^[A-Za-z0-9_-]{43}$/;
+const PREFECTURE = /^(0[1-9]|[1-3][0-9]|4[0-7])$/;
 
 export class TokenVerifier {
   private keys = new Map<string, KeyObject>();
@@ -77,13 +78,14 @@ export class TokenVerifier {
   }
 
   private checkClaims(payload: Record<string, unknown>): TokenClaims {
-    const { sub, serviceTypes, roles, iss, aud, iat, nbf, exp, jti, cnf } = payload;
+    const { sub, serviceTypes, roles, prefecture, iss, aud, iat, nbf, exp, jti, cnf } = payload;
     const thumbprint = isRecord(cnf) ? cnf['x5t#S256'] : undefined;
     if (
       typeof sub !== 'string' ||
       typeof jti !== 'string' ||
       !isStringArray(serviceTypes) ||
       !isStringArray(roles) ||
+      (prefecture !== undefined && (typeof prefecture !== 'string' || !PREFECTURE.test(prefecture))) ||
       !isTime(iat) ||
       !isTime(nbf) ||
       !isTime(exp) ||
@@ -106,6 +108,7 @@ export class TokenVerifier {
       sub,
       serviceTypes,
       roles,
+      ...(prefecture === undefined ? {} : { prefecture }),
       iss,
       aud: this.audience,
       iat,
