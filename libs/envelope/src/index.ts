@@ -11,3 +11,4 @@ export * from './certificate-profile';
 export { signChallenge, verifyChallengeSignature, MAX_SIGNED_CHALLENGE_BYTES } from './challenge';
 export type { ChallengeSigner, VerifiedChallenge } from './challenge';
 export * from './office-certificate.policy';
+export * from './trust/trust-snapshot';
