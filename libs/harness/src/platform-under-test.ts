@@ -40,6 +40,8 @@ export interface PlatformUnderTest {
   readonly mode: PlatformMode;
   /** base URL of each service (all the same in standalone) */
   readonly urls: Readonly<Record<ExchangeService, string>>;
+  /** base URL of every replica of each service, `urls` first (cluster: see ClusterOptions.replicas) */
+  readonly replicaUrls: Readonly<Record<ExchangeService, readonly string[]>>;
   /** the CA the platform trusts; tests issue office certificates from it */
   readonly devCa: DevCa;
   /** where the platform's database is, for inspections */
@@ -115,6 +117,10 @@ export async function startStandalonePlatform(
   return {
     mode: 'standalone',
     urls,
+    replicaUrls: Object.fromEntries(EXCHANGE_SERVICES.map((service) => [service, [url]])) as Record<
+      ExchangeService,
+      string[]
+    >,
     devCa: await readDevCa(path.join(dataDir, 'dev-ca')),
     // embedded-postgres.ts: user and database `renkei`, password generated into the data directory
     databaseUrl: `postgres://renkei:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/renkei`,
@@ -142,6 +148,8 @@ export interface ClusterOptions {
   readonly logLevel?: string;
   /** extra environment for every service process */
   readonly env?: Readonly<Record<string, string>>;
+  /** processes per service (default 1): replicas share the database, topics and consumer groups */
+  readonly replicas?: Readonly<Partial<Record<ExchangeService, number>>>;
 }
 
 export async function startClusterPlatform(options: ClusterOptions): Promise<PlatformUnderTest> {
@@ -218,28 +226,31 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
     if (keys.length > 0) await minio.removeObjects(bucket, keys).catch(() => undefined);
     await minio.removeBucket(bucket).catch(() => undefined);
   };
+  const replicaUrls = Object.fromEntries(
+    EXCHANGE_SERVICES.map((service) => [service, [urls[service]]]),
+  ) as Record<ExchangeService, string[]>;
+  const startService = async (service: ExchangeService, port: number): Promise<void> => {
+    const proc = startProcess(
+      [
+        path.join(repoRoot, 'tools', 'run-ts.mjs'),
+        path.join(repoRoot, 'services', service, 'src', 'main.ts'),
+      ],
+      { env: { ...common, PORT: String(port), METRICS_PORT: String(await freePort()) } },
+    );
+    procs.push(proc);
+    await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc, 120_000);
+  };
   try {
     // certificate first: the others fetch its key set when they verify a token
     for (const group of [['certificate'], EXCHANGE_SERVICES.filter((s) => s !== 'certificate')] as const) {
-      await Promise.all(
-        group.map(async (service) => {
-          const proc = startProcess(
-            [
-              path.join(repoRoot, 'tools', 'run-ts.mjs'),
-              path.join(repoRoot, 'services', service, 'src', 'main.ts'),
-            ],
-            {
-              env: {
-                ...common,
-                PORT: String(ports[service as ExchangeService]),
-                METRICS_PORT: String(await freePort()),
-              },
-            },
-          );
-          procs.push(proc);
-          await waitForReady(`${urls[service as ExchangeService]}/health/ready`, proc, 120_000);
-        }),
-      );
+      await Promise.all(group.map((service) => startService(service, ports[service])));
+    }
+    for (const service of EXCHANGE_SERVICES) {
+      for (let replica = 1; replica < (options.replicas?.[service] ?? 1); replica++) {
+        const port = await freePort();
+        await startService(service, port);
+        replicaUrls[service].push(`http://127.0.0.1:${port}`);
+      }
     }
   } catch (error) {
     await stopAll();
@@ -249,6 +260,7 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
   return {
     mode: 'cluster',
     urls,
+    replicaUrls,
     devCa,
     databaseUrl,
     agentEnv: agentEnvOf(urls),
