@@ -39,7 +39,7 @@ export const COMMAND_OPTIONS = {
   },
   inbox: { status: { type: 'string' } },
   fetch: { all: { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
-  status: {},
+  status: { offline: { type: 'boolean' } },
   demo: { 'ca-dir': { type: 'string' }, keep: { type: 'boolean' } },
 } as const satisfies Record<string, Options>;
 

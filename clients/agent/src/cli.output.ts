@@ -7,6 +7,8 @@ import type { ValidateResult } from './commands/validate.command';
 import type { InboxResult } from './commands/inbox.command';
 import type { FetchResult } from './commands/fetch.command';
 import type { DemoResult } from './commands/demo.command';
+import type { OfficeStatusResult } from './commands/office-status.command';
+import type { LocalCertificateExpiry } from './certificate-expiry.util';
 import type { EnvelopeItem } from './platform-client';
 import { AgentError } from './agent.errors';
 
@@ -31,6 +33,9 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         受信箱の一覧
   fetch <envelopeId…> | --all  --out DIR [--overwrite]
         受信して開封・検証し、ファイルを DIR に書き出す
+  status [--offline]
+        事業所の状態: 電子証明書の有効期限 (この端末の証明書から、オフラインでも) と
+        プラットフォームの登録内容 (GET /v1/offices/me)。期限の60日前から警告を表示
   status <envelopeId>
         封筒の状態と経過 (timeline)
   demo [--ca-dir DIR] [--keep]
@@ -125,6 +130,62 @@ export function formatStatus(item: EnvelopeItem): string {
     `  ${item.sender.officeNumber}/${item.sender.serviceType} → ${item.recipient.officeNumber}/${item.recipient.serviceType}  ${item.kind} ${item.targetMonth} 連番 ${item.fileSequence}`,
     ...(item.timeline ?? []).map((s) => `  ${s.step.padEnd(10)} ${s.at}${s.by ? `  by ${s.by}` : ''}`),
   ].join('\n');
+}
+
+const EXPIRY_LABEL: Record<LocalCertificateExpiry['expiry'], string> = {
+  ok: '有効',
+  expiring: '期限間近',
+  expired: '期限切れ',
+};
+
+export function formatOfficeStatus(r: OfficeStatusResult): string {
+  const c = r.certificate;
+  const lines = [
+    `事業所番号 ${r.officeNumber}  サービス種類 ${r.serviceTypes.join(', ')}`,
+    `  プロファイル ${r.home}`,
+    `  電子証明書 (この端末): 有効期限 ${c.notAfter}  残り ${c.daysLeft} 日  ${EXPIRY_LABEL[c.expiry]} (${c.expiry})`,
+    ...(c.message
+      ? [
+          `  警告: ${c.message}`,
+          '    新しい証明書 (.p12) は `renkei init --force --p12 FILE` で取り込むと事業所ディレクトリにも登録されます',
+        ]
+      : []),
+  ];
+  const p = r.platform;
+  switch (p.state) {
+    case 'ok': {
+      const o = p.office;
+      lines.push(
+        `  プラットフォーム ${r.platformUrl}: 登録済み (version ${o.version}, status ${o.status})`,
+        `    登録されている証明書: 有効期限 ${o.certificate.notAfter}  残り ${o.certificate.daysLeft} 日  ${EXPIRY_LABEL[o.certificate.expiry]} (${o.certificate.expiry})`,
+      );
+      if (o.certificate.warning) {
+        const point = o.certificate.warning.point;
+        lines.push(
+          `    最後の警告 ${o.certificate.warning.raisedAt} (${point === 0 ? '期限切れ' : `期限の${point}日前`})`,
+        );
+      }
+      if (o.certificate.nextWarningAt) lines.push(`    次の警告 ${o.certificate.nextWarningAt}`);
+      if (!p.sameCertificate) {
+        lines.push(
+          '    警告: 登録されている証明書がこの端末の証明書と異なります (the platform holds another certificate)',
+        );
+      }
+      break;
+    }
+    case 'offline':
+      lines.push('  プラットフォーム: 確認していません (--offline)');
+      break;
+    case 'unreachable':
+    case 'refused':
+      lines.push(`  プラットフォーム ${r.platformUrl}: 確認できません [${p.error.code}] ${p.error.message}`);
+      break;
+    default: {
+      const unknown: never = p;
+      throw new Error(`unknown platform view ${JSON.stringify(unknown)}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 export function formatDemo(r: DemoResult): string {

@@ -18,6 +18,7 @@ import {
   formatInbox,
   formatInit,
   formatIssue,
+  formatOfficeStatus,
   formatSend,
   formatStatus,
   formatValidate,
@@ -27,6 +28,7 @@ import { demo } from './commands/demo.command';
 import { fetchEnvelopes } from './commands/fetch.command';
 import { inbox, parseInboxStatus } from './commands/inbox.command';
 import { init } from './commands/init.command';
+import { officeStatus } from './commands/office-status.command';
 import { pkiDevInit, pkiIssue } from './commands/pki.command';
 import { send } from './commands/send.command';
 import { status } from './commands/status.command';
@@ -166,7 +168,14 @@ async function dispatch(
       return { data: r, text: formatFetch(r) };
     }
     case 'status': {
+      if (positionals.length === 0) {
+        const r = await officeStatus(ctx, { offline: values.offline === true });
+        return { data: r, text: formatOfficeStatus(r) };
+      }
       if (positionals.length !== 1) throw usageError('封筒IDを1つ指定してください (give one envelope id)');
+      if (values.offline === true) {
+        throw usageError('--offline は封筒IDなしの status だけに使えます (--offline needs no envelope id)');
+      }
       const r = await status(ctx, { envelopeId: positionals[0] });
       return { data: r, text: formatStatus(r) };
     }

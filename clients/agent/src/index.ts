@@ -16,4 +16,6 @@ export * from './commands/send.command';
 export * from './commands/inbox.command';
 export * from './commands/fetch.command';
 export * from './commands/status.command';
+export * from './commands/office-status.command';
+export * from './certificate-expiry.util';
 export * from './commands/demo.command';

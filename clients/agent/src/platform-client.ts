@@ -67,6 +67,19 @@ export interface RegisteredOffice {
   updatedAt: string;
 }
 
+/** GET /v1/offices/me: the office's own record and where its published certificate stands */
+export interface OwnOffice extends RegisteredOffice {
+  certificate: {
+    notAfter: string;
+    daysLeft: number;
+    expiry: 'ok' | 'expiring' | 'expired';
+    /** the last expiry warning the platform raised (point: days before notAfter, 0 = expired) */
+    warning: { raisedAt: string; point: number } | null;
+    nextWarningAt: string | null;
+  };
+  message: string | null;
+}
+
 export interface AcceptedEnvelope {
   envelopeId: string;
   status: string;
@@ -142,6 +155,10 @@ export class PlatformClient {
 
   publishCertificate(certificatePem: string): Promise<RegisteredOffice> {
     return this.json('registry', 'PUT', '/v1/offices/me', { json: { certificatePem } });
+  }
+
+  getOwnOffice(): Promise<OwnOffice> {
+    return this.json('registry', 'GET', '/v1/offices/me');
   }
 
   getOffice(officeNumber: string): Promise<PublishedOffice> {

@@ -7,7 +7,7 @@ import {
   readPresentedCertificate,
 } from './dto/register-office.dto';
 import { OfficesExceptionFilter } from './offices-exception.filter';
-import { OfficesService, PublishedOffice, RegisteredOffice } from './offices.service';
+import { OfficesService, OwnOffice, PublishedOffice, RegisteredOffice } from './offices.service';
 
 @Controller('v1/offices')
 @UseFilters(OfficesExceptionFilter)
@@ -25,6 +25,12 @@ export class OfficesController {
     const registration = await this.offices.register(principal, readPresentedCertificate(certificatePem));
     response.status(registration.created ? 201 : 200);
     return registration.office;
+  }
+
+  /** the calling office's own record and its certificate's expiry (declared before :officeNumber) */
+  @Get('me')
+  me(@Principal() principal: AuthPrincipal): Promise<OwnOffice> {
+    return this.offices.getOwn(principal);
   }
 
   @Get(':officeNumber')

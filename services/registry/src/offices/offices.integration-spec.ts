@@ -7,14 +7,20 @@ import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renke
 import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/testing';
 import { registryApp } from '../registry.app';
 import { registryDefinition } from '../registry.definition';
+import { CertificateExpiryService } from './certificate-expiry.service';
 
 const ca = createDevCa();
 const tokens = new TestTokens('registry-it');
 let service: ServiceUnderTest;
 
-function office(officeNumber: string, serviceTypes = ['43']): DevCredential {
-  return issueOfficeCertificate(ca, { officeNumber, serviceTypes, keyType: 'ec' });
+function office(officeNumber: string, serviceTypes = ['43'], notAfter?: Date): DevCredential {
+  return issueOfficeCertificate(ca, { officeNumber, serviceTypes, keyType: 'ec', notAfter });
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** `days` days and `hours` hours from now, in whole seconds (a certificate's notAfter has no milliseconds) */
+const fromNow = (days: number, hours = 0): Date =>
+  new Date(Math.floor((Date.now() + days * DAY_MS + hours * 3_600_000) / 1000) * 1000);
 
 /** a platform token for `credential`, as the certificate service issues it */
 const tokenFor = (credential: DevCredential, officeNumber: string, serviceTypes = ['43']): string =>
@@ -58,6 +64,8 @@ describe('registry office directory', () => {
       databasePrefix: 'registry_offices',
       definitions: [registryDefinition],
       tokens,
+      // the boot pass only: the tests run the expiry passes they need
+      env: { CERTIFICATE_EXPIRY_CHECK_INTERVAL_SECONDS: '86400' },
     });
   });
 
@@ -180,7 +188,83 @@ describe('registry office directory', () => {
 
   it('requires a token', async () => {
     const response = await fetch(`${service.running.url}/v1/offices/1310000109`);
+    const me = await fetch(`${service.running.url}/v1/offices/me`);
 
     expect(response.status).toBe(401);
+    expect(me.status).toBe(401);
+  });
+
+  it('serves the calling office its own record with its certificate expiry (GET /v1/offices/me)', async () => {
+    const notAfter = fromNow(365);
+    const credential = office('1310000110', ['43'], notAfter);
+    const other = office('1310000111', ['43'], fromNow(200));
+    await publish(credential, '1310000110');
+    await publish(other, '1310000111');
+
+    const mine = await call('GET', '/v1/offices/me', tokenFor(credential, '1310000110'));
+    const theirs = await call('GET', '/v1/offices/me', tokenFor(other, '1310000111'));
+
+    expect(mine).toEqual({
+      status: 200,
+      body: {
+        officeNumber: '1310000110',
+        serviceTypes: ['43'],
+        status: 'active',
+        certificateSha256: credential.fingerprint,
+        version: 1,
+        registeredAt: expect.any(String),
+        updatedAt: expect.any(String),
+        certificate: {
+          notAfter: notAfter.toISOString(),
+          daysLeft: 365,
+          expiry: 'ok',
+          warning: null,
+          nextWarningAt: new Date(notAfter.getTime() - 60 * DAY_MS).toISOString(),
+        },
+        message: null,
+      },
+    });
+    expect(theirs.body).toMatchObject({
+      officeNumber: '1310000111',
+      certificateSha256: other.fingerprint,
+      certificate: { daysLeft: 200 },
+    });
+  });
+
+  it('tells an office in Japanese that its certificate is expiring, with the warning the job raised', async () => {
+    const notAfter = fromNow(45, -1);
+    const credential = office('1310000112', ['43'], notAfter);
+    await publish(credential, '1310000112');
+
+    await service.running.app.get(CertificateExpiryService).runOnce();
+    const answer = await call('GET', '/v1/offices/me', tokenFor(credential, '1310000112'));
+
+    expect(answer).toMatchObject({
+      status: 200,
+      body: {
+        officeNumber: '1310000112',
+        certificate: {
+          notAfter: notAfter.toISOString(),
+          daysLeft: 45,
+          expiry: 'expiring',
+          warning: { raisedAt: expect.any(String), point: 46 },
+          nextWarningAt: new Date(notAfter.getTime() - 32 * DAY_MS).toISOString(),
+        },
+        message: '電子証明書の有効期限まであと45日です。更新してください。',
+      },
+    });
+    const raised = await service.database.rows<{ point: number }>(
+      `select point from registry.office_certificate_warning where office_number = $1`,
+      ['1310000112'],
+    );
+    expect(raised).toEqual([{ point: 46 }]);
+  });
+
+  it('answers 404 OFFICE_NOT_FOUND on GET /v1/offices/me before the office published its certificate', async () => {
+    const credential = office('1310000113');
+
+    const answer = await call('GET', '/v1/offices/me', tokenFor(credential, '1310000113'));
+
+    expect(answer).toMatchObject({ status: 404, body: { code: 'OFFICE_NOT_FOUND' } });
   });
 });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AuthPrincipal, Outbox } from '@renkei/platform';
 import type { EntityManager } from 'typeorm';
+import type { CertificateExpiryService } from './certificate-expiry.service';
 import type { PresentedCertificate } from './dto/register-office.dto';
 import { OfficeEntity, OfficeStatus } from './office.entity';
 import type { OfficeRepository } from './office.repository';
@@ -12,7 +13,13 @@ const NOW = new Date('2026-11-24T06:00:00.000Z');
 const EARLIER = new Date('2026-01-01T00:00:00.000Z');
 
 function certificate(sha256: string, officeNumber = '1310000001'): PresentedCertificate {
-  return { der: Buffer.from(sha256), sha256, officeNumber, serviceTypes: ['43'] };
+  return {
+    der: Buffer.from(sha256),
+    sha256,
+    officeNumber,
+    serviceTypes: ['43'],
+    notAfter: new Date('2029-01-01T00:00:00.000Z'),
+  };
 }
 
 function principal(sha256: string): AuthPrincipal {
@@ -51,11 +58,13 @@ function setup(existing: OfficeEntity | null) {
     },
     outbox: { add: jest.fn(async () => undefined) },
     clock: { now: () => NOW, uuid: () => '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a' },
+    expiry: { statusOf: jest.fn() },
   };
   const sut = new OfficesService(
     mocks.offices as unknown as OfficeRepository,
     mocks.outbox as unknown as Outbox,
     mocks.clock as OfficesClock,
+    mocks.expiry as unknown as CertificateExpiryService,
   );
   return { sut, mocks };
 }
@@ -118,6 +127,42 @@ describe(OfficesService.name, () => {
       await codeOf(sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64), '1310000002'))),
     ).toBe(OfficesErrorCode.OFFICE_CERTIFICATE_NOT_AUTHENTICATED);
     expect(mocks.offices.transaction).not.toHaveBeenCalled();
+  });
+
+  it("answers the calling office's own record with its certificate status", async () => {
+    const { sut, mocks } = setup(stored('a'.repeat(64)));
+    const status = {
+      certificate: {
+        notAfter: '2029-01-01T00:00:00.000Z',
+        daysLeft: 45,
+        expiry: 'expiring',
+        warning: null,
+        nextWarningAt: '2028-12-04T00:00:00.000Z',
+      },
+      message: '電子証明書の有効期限まであと45日です。更新してください。',
+    };
+    mocks.expiry.statusOf.mockResolvedValue(status);
+
+    const result = await sut.getOwn(principal('a'.repeat(64)));
+
+    expect(result).toEqual({
+      officeNumber: '1310000001',
+      serviceTypes: ['43'],
+      status: OfficeStatus.ACTIVE,
+      certificateSha256: 'a'.repeat(64),
+      version: 1,
+      registeredAt: EARLIER.toISOString(),
+      updatedAt: EARLIER.toISOString(),
+      ...status,
+    });
+    expect(mocks.offices.getByNumber).toHaveBeenCalledWith('1310000001');
+  });
+
+  it('answers OFFICE_NOT_FOUND for the own record of an office not in the directory', async () => {
+    const { sut, mocks } = setup(null);
+
+    expect(await codeOf(sut.getOwn(principal('a'.repeat(64))))).toBe(OfficesErrorCode.OFFICE_NOT_FOUND);
+    expect(mocks.expiry.statusOf).not.toHaveBeenCalled();
   });
 
   it('answers OFFICE_NOT_FOUND for an office not in the directory', async () => {

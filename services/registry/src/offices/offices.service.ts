@@ -3,6 +3,7 @@
 // model follows the directory.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthPrincipal, Outbox } from '@renkei/platform';
+import { CertificateExpiryService, CertificateStatus } from './certificate-expiry.service';
 import { pemOf, PresentedCertificate } from './dto/register-office.dto';
 import { officeChangedEvent } from './office-changed.event';
 import { OfficeEntity, OfficeStatus } from './office.entity';
@@ -35,6 +36,13 @@ export interface PublishedOffice {
   readonly version: number;
 }
 
+/** the calling office's own record with where its certificate stands (GET /v1/offices/me) */
+export interface OwnOffice extends RegisteredOffice {
+  readonly certificate: CertificateStatus;
+  /** for people, in Japanese, while the certificate is expiring or expired; null otherwise */
+  readonly message: string | null;
+}
+
 @Injectable()
 export class OfficesService {
   private readonly logger = new Logger(OfficesService.name);
@@ -43,6 +51,7 @@ export class OfficesService {
     @Inject(OfficeRepository) private readonly offices: OfficeRepository,
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(OfficesClock) private readonly clock: OfficesClock,
+    @Inject(CertificateExpiryService) private readonly expiry: CertificateExpiryService,
   ) {}
 
   async register(principal: AuthPrincipal, certificate: PresentedCertificate): Promise<Registration> {
@@ -55,6 +64,7 @@ export class OfficesService {
         status: OfficeStatus.ACTIVE,
         certificateDer: certificate.der,
         certificateSha256: certificate.sha256,
+        certificateNotAfter: certificate.notAfter,
         version: 1,
         registeredAt: now,
         updatedAt: now,
@@ -70,6 +80,8 @@ export class OfficesService {
       office.status = fresh.status;
       office.certificateDer = fresh.certificateDer;
       office.certificateSha256 = fresh.certificateSha256;
+      // a new certificate starts its expiry schedule over: warnings are keyed by the certificate
+      office.certificateNotAfter = fresh.certificateNotAfter;
       office.version += 1;
       office.updatedAt = now;
       await this.offices.update(manager, office);
@@ -83,6 +95,17 @@ export class OfficesService {
       );
     }
     return { created: result.created, office: registeredOf(result.office) };
+  }
+
+  async getOwn(principal: AuthPrincipal): Promise<OwnOffice> {
+    const office = await this.offices.getByNumber(principal.officeNumber);
+    if (!office) {
+      throw new OfficesError(
+        OfficesErrorCode.OFFICE_NOT_FOUND,
+        'this office has not published a certificate in the directory (PUT /v1/offices/me)',
+      );
+    }
+    return { ...registeredOf(office), ...(await this.expiry.statusOf(office)) };
   }
 
   async get(officeNumber: string): Promise<PublishedOffice> {

@@ -7,10 +7,12 @@ import {
   readPresentedCertificate,
 } from './register-office.dto';
 
+const NOT_AFTER = new Date('2029-04-01T09:30:15.000Z');
 const office = issueOfficeCertificate(createDevCa(), {
   officeNumber: '1310000001',
   serviceTypes: ['43', '46'],
   keyType: 'ec',
+  notAfter: NOT_AFTER,
 });
 
 function codeOf(action: () => unknown): OfficesErrorCode | undefined {
@@ -45,12 +47,13 @@ describe('register office request', () => {
     }
   });
 
-  it('reads the digest and the office identity of the presented certificate', () => {
+  it('reads the digest, the office identity and the notAfter of the presented certificate', () => {
     expect(readPresentedCertificate(office.certificatePem)).toEqual({
       der: Buffer.from(office.certificate),
       sha256: office.fingerprint,
       officeNumber: '1310000001',
       serviceTypes: ['43', '46'],
+      notAfter: NOT_AFTER,
     });
   });
 

@@ -10,6 +10,8 @@ export interface PresentedCertificate {
   /** 事業所番号 from the subject, if any */
   readonly officeNumber: string | undefined;
   readonly serviceTypes: readonly string[];
+  /** the certificate's notAfter */
+  readonly notAfter: Date;
 }
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -35,9 +37,13 @@ export function parseRegisterOfficeDto(body: unknown): { certificatePem: string 
 /** The certificate in `pem` with its digest and office identity; OFFICE_CERTIFICATE_INVALID when it does not parse. */
 export function readPresentedCertificate(pem: string): PresentedCertificate {
   let der: Buffer;
+  let notAfter: Date;
   let identity: ReturnType<typeof readOfficeIdentity>;
   try {
-    der = new X509Certificate(pem).raw;
+    const certificate = new X509Certificate(pem);
+    der = certificate.raw;
+    notAfter = new Date(certificate.validTo);
+    if (Number.isNaN(notAfter.getTime())) throw new Error('unreadable notAfter');
     identity = readOfficeIdentity(der);
   } catch {
     throw new OfficesError(
@@ -50,6 +56,7 @@ export function readPresentedCertificate(pem: string): PresentedCertificate {
     sha256: createHash('sha256').update(der).digest('hex'),
     officeNumber: identity.officeNumber,
     serviceTypes: identity.serviceTypes,
+    notAfter,
   };
 }
 

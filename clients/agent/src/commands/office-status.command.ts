@@ -1,0 +1,58 @@
+// `renkei status` without an envelope id: the office's own status. The certificate's expiry comes from the
+// profile's certificate, so it answers offline; the platform's view (GET /v1/offices/me) is added when the
+// platform answers, and when it does not the reason is reported instead of failing the command.
+import { AgentContext, openSession, platformUrlOf } from '../agent.context';
+import { AgentError, AgentErrorCode } from '../agent.errors';
+import { certificateExpiryOf, LocalCertificateExpiry } from '../certificate-expiry.util';
+import type { OwnOffice } from '../platform-client';
+
+export interface OfficeStatusOptions {
+  /** do not ask the platform */
+  offline?: boolean;
+  /** injectable for tests */
+  now?: Date;
+}
+
+export type PlatformView =
+  | { state: 'ok'; office: OwnOffice; sameCertificate: boolean }
+  | { state: 'offline' }
+  /** not reachable (PLATFORM_UNREACHABLE), or it refused (e.g. OFFICE_NOT_FOUND, an expired certificate) */
+  | { state: 'unreachable' | 'refused'; error: { code: string; message: string } };
+
+export interface OfficeStatusResult {
+  officeNumber: string;
+  serviceTypes: string[];
+  home: string;
+  platformUrl: string;
+  certificate: LocalCertificateExpiry & { sha256: string };
+  platform: PlatformView;
+}
+
+export async function officeStatus(
+  ctx: AgentContext,
+  options: OfficeStatusOptions = {},
+): Promise<OfficeStatusResult> {
+  const { profile, client } = await openSession(ctx);
+  const local = certificateExpiryOf(profile.certificatePem, options.now ?? new Date());
+  return {
+    officeNumber: profile.settings.officeNumber,
+    serviceTypes: profile.settings.serviceTypes,
+    home: profile.home,
+    platformUrl: platformUrlOf(ctx, profile),
+    certificate: { ...local, sha256: profile.settings.certificateSha256 },
+    platform: options.offline
+      ? { state: 'offline' }
+      : await platformView(() => client.getOwnOffice(), profile.settings.certificateSha256),
+  };
+}
+
+async function platformView(ask: () => Promise<OwnOffice>, localSha256: string): Promise<PlatformView> {
+  try {
+    const office = await ask();
+    return { state: 'ok', office, sameCertificate: office.certificateSha256 === localSha256 };
+  } catch (error) {
+    if (!(error instanceof AgentError)) throw error;
+    const state = error.code === AgentErrorCode.PLATFORM_UNREACHABLE ? 'unreachable' : 'refused';
+    return { state, error: { code: error.code, message: error.message } };
+  }
+}
