@@ -3,7 +3,7 @@ import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDevCa, DEV_CA_NAME, issueOfficeCertificate } from './dev-pki';
+import { createDevCa, DEV_CA_NAME, issueIntermediateCa, issueOfficeCertificate } from './dev-pki';
 import { exportPkcs12 } from './pkcs12';
 
 const ca = createDevCa();
@@ -125,5 +125,56 @@ describe('dev PKI', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('issues intermediate CAs with pathLen that openssl verifies as a chain', () => {
+    const root = createDevCa({ name: 'Chain Root', pathLen: 1 });
+    const mid = issueIntermediateCa(root, { name: 'Chain Mid', pathLen: 0, keyType: 'rsa', rsaBits: 3072 });
+    const leaf = issueOfficeCertificate(mid, {
+      officeNumber: 'KH13000001',
+      serviceTypes: [],
+      roles: ['kokuhoren'],
+      prefecture: '13',
+      keyType: 'ec',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'renkei-pki-chain-'));
+    try {
+      writeFileSync(join(dir, 'root.pem'), root.certificatePem);
+      writeFileSync(join(dir, 'mid.pem'), mid.certificatePem);
+      writeFileSync(join(dir, 'leaf.pem'), leaf.certificatePem);
+      const out = execFileSync(
+        'openssl',
+        ['verify', '-CAfile', 'root.pem', '-untrusted', 'mid.pem', 'leaf.pem'],
+        {
+          cwd: dir,
+        },
+      ).toString();
+      expect(out).toContain('leaf.pem: OK');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(text(root.certificatePem)).toMatch(/CA:TRUE, pathlen:1/);
+    expect(text(mid.certificatePem)).toMatch(/CA:TRUE, pathlen:0/);
+    expect(text(mid.certificatePem)).toMatch(/Public-Key: \(3072 bit\)/);
+    expect(new X509Certificate(leaf.certificate).subject.split('\n')).toEqual(
+      expect.arrayContaining(['OU=role=kokuhoren', 'OU=prefecture=13', 'serialNumber=KH13000001']),
+    );
+  });
+
+  it('issues what a policy must refuse: RSA-1024, SHA-1, no digitalSignature, no keyUsage', () => {
+    const base = { officeNumber: '0300000100', serviceTypes: ['43'], keyType: 'rsa' as const };
+
+    expect(text(issueOfficeCertificate(ca, { ...base, rsaBits: 1024 }).certificatePem)).toMatch(/1024 bit/);
+    expect(
+      text(issueOfficeCertificate(ca, { ...base, keyType: 'ec', signatureHash: 'sha1' }).certificatePem),
+    ).toMatch(/ecdsa-with-SHA1/);
+    const encipherOnly = text(
+      issueOfficeCertificate(ca, { ...base, keyUsages: ['keyEncipherment'] }).certificatePem,
+    );
+    expect(encipherOnly).toMatch(/Key Encipherment/);
+    expect(encipherOnly).not.toMatch(/Digital Signature/);
+    expect(text(issueOfficeCertificate(ca, { ...base, keyUsages: [] }).certificatePem)).not.toMatch(
+      /Key Usage/,
+    );
   });
 });
