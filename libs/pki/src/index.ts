@@ -3,3 +3,5 @@ export * from './dev-pki';
 export * from './pkcs12';
 export * from './pkcs12-import';
 export * from './pem';
+export * from './dev-crl';
+export * from './platform-cert';

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { certificateRuntime } from './certificate.runtime';
+import { TrustModule } from './trust/trust.module';
 
 @Module({
-  imports: [certificateRuntime, AuthModule],
+  imports: [certificateRuntime, TrustModule, AuthModule],
 })
 export class CertificateModule {}

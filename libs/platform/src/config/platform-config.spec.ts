@@ -177,3 +177,39 @@ describe('loadPlatformConfig: authentication', () => {
     expect(error.message).not.toContain('short');
   });
 });
+
+describe('loadPlatformConfig: trust store', () => {
+  it('defaults to office-only configured anchors and no CRL fetching', () => {
+    const sut = loadPlatformConfig('certificate', cluster, clusterEnv);
+
+    expect(sut.auth).toMatchObject({ trustAnchorRoles: ['office'], crlFetchIntervalSeconds: 0 });
+  });
+
+  it('reads the roles of the configured anchors and the CRL fetch interval', () => {
+    const sut = loadPlatformConfig('certificate', cluster, {
+      ...clusterEnv,
+      TRUST_ANCHOR_ROLES: ' operator, office ,operator',
+      CRL_FETCH_INTERVAL_SECONDS: '3600',
+    });
+
+    expect(sut.auth).toMatchObject({
+      trustAnchorRoles: ['operator', 'office'],
+      crlFetchIntervalSeconds: 3600,
+    });
+  });
+
+  it('refuses an unknown role and a negative interval', () => {
+    const error = configErrorOf(() =>
+      loadPlatformConfig('certificate', cluster, {
+        ...clusterEnv,
+        TRUST_ANCHOR_ROLES: 'office,admin',
+        CRL_FETCH_INTERVAL_SECONDS: '-1',
+      }),
+    );
+
+    expect(error.message).toContain(
+      'TRUST_ANCHOR_ROLES: each role must be one of office, kokuhoren, operator',
+    );
+    expect(error.message).toContain('CRL_FETCH_INTERVAL_SECONDS');
+  });
+});

@@ -7,6 +7,7 @@ import {
   ObjectStoreDriver,
   PlatformDefaults,
   platformEnvSchema,
+  TrustAnchorRole,
 } from './platform-env.schema';
 
 export interface MinioConfig {
@@ -29,6 +30,17 @@ export interface AuthConfig {
   readonly tokenLifetimeSeconds: number;
   /** tolerated clock difference when verifying tokens */
   readonly clockSkewSeconds: number;
+  /** roles certificates under the TRUST_ANCHORS_PEM anchors may hold (TRUST_ANCHOR_ROLES) */
+  readonly trustAnchorRoles: readonly TrustAnchorRole[];
+  /** seconds between CRL fetches from the anchors' distribution points; 0 = off (certificate only) */
+  readonly crlFetchIntervalSeconds: number;
+}
+
+export interface ReceiptsConfig {
+  /** secret: PEM private key of the platform receipt certificate */
+  readonly signingKeyPem: string | undefined;
+  /** PEM: the platform receipt certificate, then its chain */
+  readonly certificatePem: string | undefined;
 }
 
 /**
@@ -54,9 +66,15 @@ export abstract class PlatformConfig {
   abstract readonly dataDir: string;
   abstract readonly outbox: { readonly pollIntervalMs: number };
   abstract readonly shutdownGraceMs: number;
+  /** the trust read model of intake and delivery: fallback reload interval (TRUST_REFRESH_INTERVAL_MS) */
+  abstract readonly trust: { readonly refreshIntervalMs: number };
+  /** registry's office certificate expiry job (docs/trust.md) */
+  abstract readonly certificateExpiry: { readonly checkIntervalSeconds: number };
   /** names and values of secret variables, for log redaction; never log this object whole */
   abstract readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] };
   abstract readonly auth: AuthConfig;
+  /** the platform receipt key (intake; docs/envelope.md §10); undefined where not configured */
+  abstract readonly receipts: ReceiptsConfig;
 }
 
 /** the same configuration pointing at another database (standalone's embedded PostgreSQL) */
@@ -135,6 +153,8 @@ export function loadPlatformConfig(
     dataDir,
     outbox: { pollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    trust: { refreshIntervalMs: vars.TRUST_REFRESH_INTERVAL_MS },
+    certificateExpiry: { checkIntervalSeconds: vars.CERTIFICATE_EXPIRY_CHECK_INTERVAL_SECONDS },
     secrets: { names, values },
     auth: {
       keySet: vars.AUTH_KEY_SET,
@@ -143,6 +163,12 @@ export function loadPlatformConfig(
       signingKeySecret: vars.TOKEN_SIGNING_KEY_SECRET,
       tokenLifetimeSeconds: vars.TOKEN_LIFETIME_SECONDS,
       clockSkewSeconds: vars.AUTH_CLOCK_SKEW_SECONDS,
+      trustAnchorRoles: vars.TRUST_ANCHOR_ROLES,
+      crlFetchIntervalSeconds: vars.CRL_FETCH_INTERVAL_SECONDS,
+    },
+    receipts: {
+      signingKeyPem: vars.RECEIPT_SIGNING_KEY_PEM,
+      certificatePem: vars.RECEIPT_CERTIFICATE_PEM,
     },
   };
 }

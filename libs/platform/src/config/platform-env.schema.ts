@@ -1,7 +1,7 @@
 // The variables every Renkei process understands. Defaults differ between a cluster service (Kafka, MinIO,
 // an external PostgreSQL) and standalone (in-process events, a local directory, embedded PostgreSQL), but the
 // declaration is one: which adapter runs is chosen purely by configuration.
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { env, EnvSource, EnvValueError, VarSpec } from './env-schema';
 
 export const EVENT_BUS_DRIVERS = ['kafka', 'inprocess'] as const;
@@ -9,9 +9,11 @@ export const OBJECT_STORE_DRIVERS = ['minio', 'local'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const AUTH_KEY_SETS = ['http', 'inprocess'] as const;
+export const TRUST_ANCHOR_ROLES = ['office', 'kokuhoren', 'operator'] as const;
 
 export type EventBusDriver = (typeof EVENT_BUS_DRIVERS)[number];
 export type AuthKeySet = (typeof AUTH_KEY_SETS)[number];
+export type TrustAnchorRole = (typeof TRUST_ANCHOR_ROLES)[number];
 export type ObjectStoreDriver = (typeof OBJECT_STORE_DRIVERS)[number];
 
 export interface PlatformDefaults {
@@ -26,6 +28,8 @@ export interface PlatformDefaults {
   readonly authKeySet?: AuthKeySet;
   /** the process is the certificate service in a cluster: trust anchors and the key secret are required */
   readonly issuesTokens?: boolean;
+  /** the process is intake in a cluster: the platform receipt key and certificate are required */
+  readonly signsReceipts?: boolean;
 }
 
 /** One or more PEM certificates, each a CA; `\n` escapes are accepted for one-line environments. */
@@ -46,6 +50,69 @@ function trustAnchorsPem(options: { description: string; requiredWhen?: VarSpec<
         }
         if (!ca) throw new EnvValueError('holds a certificate that is not a CA');
       }
+      return blocks.join('\n');
+    },
+  };
+}
+
+/** Comma list of principal roles, each one of TRUST_ANCHOR_ROLES; default office. */
+function trustAnchorRoles() {
+  return {
+    kind: 'comma-separated roles',
+    description:
+      'roles (office, kokuhoren, operator) certificates under the TRUST_ANCHORS_PEM anchors may hold',
+    default: ['office'] as TrustAnchorRole[],
+    parse: (raw: string): TrustAnchorRole[] => {
+      const roles = [...new Set(raw.split(',').map((item) => item.trim()))].filter((item) => item !== '');
+      if (roles.length === 0) throw new EnvValueError('needs at least one role');
+      const unknown = roles.filter((role) => !(TRUST_ANCHOR_ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0) {
+        throw new EnvValueError(`each role must be one of ${TRUST_ANCHOR_ROLES.join(', ')}`);
+      }
+      return roles as TrustAnchorRole[];
+    },
+  };
+}
+
+/** A PEM private key (PKCS#8, or SEC1/PKCS#1 as OpenSSL writes them); `\n` escapes are accepted. */
+function privateKeyPem(options: { description: string; requiredWhen?: VarSpec<string>['requiredWhen'] }) {
+  return {
+    ...env.string({ ...options, secret: true }),
+    kind: 'PEM private key',
+    parse: (raw: string): string => {
+      const pem = raw.replace(/\\n/g, '\n');
+      try {
+        createPrivateKey(pem);
+      } catch {
+        // never echo the value: it is a secret
+        throw new EnvValueError('must hold one PEM private key');
+      }
+      return pem;
+    },
+  };
+}
+
+/** PEM certificates, the first the end entity and any others its chain; `\n` escapes are accepted. */
+function certificateChainPem(options: {
+  description: string;
+  requiredWhen?: VarSpec<string>['requiredWhen'];
+}) {
+  return {
+    ...env.string(options),
+    kind: 'PEM certificates',
+    parse: (raw: string): string => {
+      const pem = raw.replace(/\\n/g, '\n');
+      const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+      if (blocks.length === 0) throw new EnvValueError('must hold at least one PEM certificate');
+      blocks.forEach((block, i) => {
+        let ca: boolean;
+        try {
+          ca = new X509Certificate(block).ca;
+        } catch {
+          throw new EnvValueError('holds a PEM block that is not an X.509 certificate');
+        }
+        if (i === 0 && ca) throw new EnvValueError('must start with an end-entity certificate, not a CA');
+      });
       return blocks.join('\n');
     },
   };
@@ -127,10 +194,22 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       default: 1000,
       min: 10,
     }),
+    TRUST_REFRESH_INTERVAL_MS: env.int({
+      description:
+        'how often intake and delivery reload their trust read model without a notification (LISTEN/NOTIFY reloads sooner)',
+      default: 2000,
+      min: 10,
+    }),
     SHUTDOWN_GRACE_MS: env.int({
       description: 'time allowed for in-flight work on SIGTERM',
       default: 10000,
       min: 0,
+    }),
+    CERTIFICATE_EXPIRY_CHECK_INTERVAL_SECONDS: env.int({
+      description: 'how often registry checks office certificates for expiry warnings (docs/trust.md)',
+      default: 3600,
+      min: 1,
+      max: 86400,
     }),
     TOKEN_LIFETIME_SECONDS: env.int({
       description: 'lifetime of the tokens the certificate service issues (never beyond the certificate)',
@@ -158,6 +237,28 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       description: 'CA certificates (PEM) that office certificates must chain to, for issuing tokens',
       requiredWhen: defaults.issuesTokens
         ? { describe: 'running as the certificate service', test: () => true }
+        : undefined,
+    }),
+    TRUST_ANCHOR_ROLES: trustAnchorRoles(),
+    CRL_FETCH_INTERVAL_SECONDS: env.int({
+      description:
+        'how often the certificate service fetches each trust anchor CRL from its distribution point (0 = never)',
+      default: 0,
+      min: 0,
+      max: 86400,
+    }),
+    RECEIPT_SIGNING_KEY_PEM: privateKeyPem({
+      description:
+        'private key (PEM) intake signs acceptance receipts with (standalone: generated in RENKEI_DATA_DIR)',
+      requiredWhen: defaults.signsReceipts
+        ? { describe: 'running as the intake service', test: () => true }
+        : undefined,
+    }),
+    RECEIPT_CERTIFICATE_PEM: certificateChainPem({
+      description:
+        'the platform receipt certificate (PEM) for RECEIPT_SIGNING_KEY_PEM, optionally followed by its chain',
+      requiredWhen: defaults.signsReceipts
+        ? { describe: 'running as the intake service', test: () => true }
         : undefined,
     }),
     TOKEN_SIGNING_KEY_SECRET: {

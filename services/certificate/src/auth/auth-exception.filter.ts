@@ -16,6 +16,9 @@ export function statusOf(code: CertificateAuthErrorCode): HttpStatus {
     case CertificateAuthErrorCode.CERTIFICATE_EXPIRED:
     case CertificateAuthErrorCode.CERTIFICATE_NOT_YET_VALID:
     case CertificateAuthErrorCode.CERTIFICATE_PROFILE_MISMATCH:
+    case CertificateAuthErrorCode.CERTIFICATE_REVOKED:
+    case CertificateAuthErrorCode.CERTIFICATE_PATH_INVALID:
+    case CertificateAuthErrorCode.CERTIFICATE_KEY_UNSUPPORTED:
       return HttpStatus.UNAUTHORIZED;
     case CertificateAuthErrorCode.TRUST_ANCHORS_NOT_CONFIGURED:
       return HttpStatus.SERVICE_UNAVAILABLE;

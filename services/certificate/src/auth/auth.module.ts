@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { certificateRuntime } from '../certificate.runtime';
+import { TrustModule } from '../trust/trust.module';
 import { AuthChallengeRepository } from './auth-challenge.repository';
 import { AuthClock } from './auth.clock';
 import { AuthController } from './auth.controller';
@@ -11,7 +12,7 @@ import { TokenSigningKeysService } from './token-signing-keys.service';
 
 /** Challenge → token, and the published key set (docs/auth.md). */
 @Module({
-  imports: [certificateRuntime],
+  imports: [certificateRuntime, TrustModule],
   controllers: [AuthController, JwksController],
   providers: [
     AuthClock,

@@ -1,5 +1,5 @@
-import type { PlatformConfig } from '@renkei/platform';
-import { signChallenge } from '@renkei/envelope';
+import type { PlatformConfig, TokenClaims } from '@renkei/platform';
+import { signChallenge, type PrincipalIdentity } from '@renkei/envelope';
 import { createDevCa, issueOfficeCertificate } from '@renkei/testing';
 import { AuthChallengeEntity } from './auth-challenge.entity';
 import { AuthChallengeRepository } from './auth-challenge.repository';
@@ -22,13 +22,7 @@ function setup() {
   const mocks = {
     challenges: { create: jest.fn(), getById: jest.fn(), consume: jest.fn() },
     signingKeys: { sign: jest.fn(async () => 'signed.token.value') },
-    validator: {
-      validate: jest.fn(() => ({
-        officeNumber: '1310000001',
-        serviceTypes: ['43'],
-        notAfter: new Date('2027-11-24T00:00:00Z'),
-      })),
-    },
+    validator: { validate: jest.fn(async (): Promise<PrincipalIdentity> => principal()) },
     clock: { now: jest.fn(() => NOW), uuid: jest.fn(() => CHALLENGE_ID), nonce: jest.fn(() => NONCE) },
   };
   const sut = new AuthService(
@@ -39,6 +33,18 @@ function setup() {
     { auth: { tokenLifetimeSeconds: 900 } } as unknown as PlatformConfig,
   );
   return { sut, mocks };
+}
+
+function principal(overrides: Partial<PrincipalIdentity> = {}): PrincipalIdentity {
+  return {
+    officeNumber: '1310000001',
+    serviceTypes: ['43'],
+    role: 'office',
+    notAfter: new Date('2027-11-24T00:00:00Z'),
+    anchorId: 'anchor-1',
+    certificateSha256: office.fingerprint,
+    ...overrides,
+  };
 }
 
 function stored(overrides: Partial<AuthChallengeEntity> = {}): AuthChallengeEntity {
@@ -106,15 +112,28 @@ describe(AuthService.name, () => {
   it('never issues a token that outlives the office certificate', async () => {
     const { sut, mocks } = setup();
     mocks.challenges.consume.mockResolvedValue(true);
-    mocks.validator.validate.mockReturnValue({
-      officeNumber: '1310000001',
-      serviceTypes: ['43'],
-      notAfter: new Date('2026-11-24T06:05:00Z'),
-    });
+    mocks.validator.validate.mockResolvedValue(principal({ notAfter: new Date('2026-11-24T06:05:00Z') }));
 
     const result = await sut.issueToken(CHALLENGE_ID, signedNonce());
 
     expect(result.expiresAt).toBe('2026-11-24T06:05:00.000Z');
+  });
+
+  it('issues the role the certificate binds, and a 国保連 its prefecture', async () => {
+    const { sut, mocks } = setup();
+    mocks.challenges.consume.mockResolvedValue(true);
+    mocks.validator.validate.mockResolvedValueOnce(principal({ role: 'operator', serviceTypes: [] }));
+    mocks.validator.validate.mockResolvedValueOnce(
+      principal({ role: 'kokuhoren', serviceTypes: [], prefecture: '13' }),
+    );
+
+    await sut.issueToken(CHALLENGE_ID, signedNonce());
+    await sut.issueToken(CHALLENGE_ID, signedNonce());
+
+    const claims = mocks.signingKeys.sign.mock.calls.map((call: unknown[]) => call[0] as TokenClaims);
+    expect(claims[0]).toMatchObject({ roles: ['operator'], serviceTypes: [] });
+    expect(claims[0]).not.toHaveProperty('prefecture');
+    expect(claims[1]).toMatchObject({ roles: ['kokuhoren'], prefecture: '13' });
   });
 
   it.each([
@@ -146,9 +165,9 @@ describe(AuthService.name, () => {
 
   it('refuses the challenge when the certificate policy refuses the signer', async () => {
     const { sut, mocks } = setup();
-    mocks.validator.validate.mockImplementation(() => {
-      throw new CertificateAuthError(CertificateAuthErrorCode.CERTIFICATE_UNTRUSTED, 'untrusted');
-    });
+    mocks.validator.validate.mockRejectedValue(
+      new CertificateAuthError(CertificateAuthErrorCode.CERTIFICATE_UNTRUSTED, 'untrusted'),
+    );
 
     expect(await codeOf(sut.issueToken(CHALLENGE_ID, signedNonce()))).toBe(
       CertificateAuthErrorCode.CERTIFICATE_UNTRUSTED,

@@ -59,17 +59,22 @@ export class AuthService {
   async issueToken(challengeId: string, signedChallenge: Uint8Array): Promise<IssuedToken> {
     const now = this.clock.now();
     const signed = checkSignature(signedChallenge);
-    const office = this.validator.validate(signed.signerCertificate.der, signed.otherCertificates, now);
+    const principal = await this.validator.validate(
+      signed.signerCertificate.der,
+      signed.otherCertificates,
+      now,
+    );
     if (!(await this.challenges.consume(challengeId, signed.nonce, now))) {
       throw await this.whyNotConsumed(challengeId, signed.nonce, now);
     }
     const iat = Math.floor(now.getTime() / 1000);
     const lifetime = this.config.auth.tokenLifetimeSeconds;
-    const exp = Math.min(iat + lifetime, Math.floor(office.notAfter.getTime() / 1000));
+    const exp = Math.min(iat + lifetime, Math.floor(principal.notAfter.getTime() / 1000));
     const claims: TokenClaims = {
-      sub: office.officeNumber,
-      serviceTypes: office.serviceTypes,
-      roles: ['office'],
+      sub: principal.officeNumber,
+      serviceTypes: principal.serviceTypes,
+      roles: [principal.role],
+      ...(principal.role === 'kokuhoren' && principal.prefecture ? { prefecture: principal.prefecture } : {}),
       iss: TOKEN_ISSUER,
       aud: TOKEN_AUDIENCE,
       iat,

@@ -1,16 +1,12 @@
-// The certificate service's use of the shared office-certificate policy (libs/envelope): anchors from
-// TRUST_ANCHORS_PEM, refusals mapped onto the auth flow's stable codes (docs/auth.md).
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  CertificatePolicyError,
-  CertificatePolicyErrorCode,
-  OfficeCertificatePolicy,
-  type OfficeCertificateIdentity,
-} from '@renkei/envelope';
-import { PlatformConfig } from '@renkei/platform';
+// The certificate service's use of the shared trust policy (libs/envelope): the CURRENT trust snapshot of
+// this service's trust store (active anchors, their profiles, recorded revocations), refusals mapped onto the
+// auth flow's stable codes (docs/auth.md).
+import { Inject, Injectable } from '@nestjs/common';
+import { CertificatePolicyError, CertificatePolicyErrorCode, type PrincipalIdentity } from '@renkei/envelope';
+import { TrustStore } from '../trust/trust.store';
 import { CertificateAuthError, CertificateAuthErrorCode } from './auth.errors';
 
-export type { OfficeCertificateIdentity };
+export type { PrincipalIdentity };
 
 const AUTH_CODE_OF: Record<CertificatePolicyErrorCode, CertificateAuthErrorCode> = {
   [CertificatePolicyErrorCode.TRUST_ANCHORS_NOT_CONFIGURED]:
@@ -21,26 +17,21 @@ const AUTH_CODE_OF: Record<CertificatePolicyErrorCode, CertificateAuthErrorCode>
   [CertificatePolicyErrorCode.CERTIFICATE_EXPIRED]: CertificateAuthErrorCode.CERTIFICATE_EXPIRED,
   [CertificatePolicyErrorCode.CERTIFICATE_PROFILE_MISMATCH]:
     CertificateAuthErrorCode.CERTIFICATE_PROFILE_MISMATCH,
+  [CertificatePolicyErrorCode.CERTIFICATE_REVOKED]: CertificateAuthErrorCode.CERTIFICATE_REVOKED,
+  [CertificatePolicyErrorCode.CERTIFICATE_PATH_INVALID]: CertificateAuthErrorCode.CERTIFICATE_PATH_INVALID,
+  [CertificatePolicyErrorCode.CERTIFICATE_KEY_UNSUPPORTED]:
+    CertificateAuthErrorCode.CERTIFICATE_KEY_UNSUPPORTED,
 };
 
 @Injectable()
-export class OfficeCertificateValidator implements OnModuleInit {
-  private readonly logger = new Logger(OfficeCertificateValidator.name);
-  private policy = new OfficeCertificatePolicy([]);
+export class OfficeCertificateValidator {
+  constructor(@Inject(TrustStore) private readonly trust: TrustStore) {}
 
-  constructor(@Inject(PlatformConfig) private readonly config: PlatformConfig) {}
-
-  onModuleInit(): void {
-    this.policy = OfficeCertificatePolicy.fromPem(this.config.auth.trustAnchorsPem);
-    if (this.policy.anchorCount === 0) {
-      this.logger.warn('TRUST_ANCHORS_PEM is not set: no token can be issued until it is');
-    }
-  }
-
-  /** The office identity of `leafDer` at time `at`, or a CertificateAuthError saying why it is refused. */
-  validate(leafDer: Uint8Array, others: readonly Uint8Array[], at: Date): OfficeCertificateIdentity {
+  /** The principal `leafDer` names at time `at`, or a CertificateAuthError saying why it is refused. */
+  async validate(leafDer: Uint8Array, others: readonly Uint8Array[], at: Date): Promise<PrincipalIdentity> {
+    const policy = await this.trust.current();
     try {
-      return this.policy.validate(leafDer, others, at);
+      return policy.validate(leafDer, others, { at });
     } catch (error) {
       if (error instanceof CertificatePolicyError) {
         throw new CertificateAuthError(AUTH_CODE_OF[error.code], error.message);

@@ -1,0 +1,75 @@
+// The request body of POST /v1/trust/crls, read here rather than by a body parser (the global parsers only
+// take JSON and forms): DER (application/pkix-crl) or PEM (text/plain, application/x-pem-file), capped.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { crlDerOf } from './crl.util';
+import { TrustError, TrustErrorCode } from './trust.errors';
+
+export const MAX_CRL_REQUEST_BYTES = 10 * 1024 * 1024;
+export const CRL_DER_MEDIA_TYPES: readonly string[] = ['application/pkix-crl'];
+export const CRL_PEM_MEDIA_TYPES: readonly string[] = ['text/plain', 'application/x-pem-file'];
+
+export type CrlRequest = Readable & { readonly headers: IncomingHttpHeaders; readonly body?: unknown };
+
+const tooLarge = (maxBytes: number): TrustError =>
+  new TrustError(TrustErrorCode.CRL_TOO_LARGE, `the CRL is larger than ${maxBytes} bytes`);
+
+/** the DER CRL of the request: media type checked, body read up to `maxBytes`, PEM unwrapped */
+export async function readCrlBody(
+  request: CrlRequest,
+  maxBytes = MAX_CRL_REQUEST_BYTES,
+): Promise<Uint8Array> {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const pem = CRL_PEM_MEDIA_TYPES.includes(mediaType);
+  if (!pem && !CRL_DER_MEDIA_TYPES.includes(mediaType)) {
+    throw new TrustError(
+      TrustErrorCode.CRL_MEDIA_TYPE_UNSUPPORTED,
+      `send the CRL as ${[...CRL_DER_MEDIA_TYPES, ...CRL_PEM_MEDIA_TYPES].join(' or ')}`,
+    );
+  }
+  const body = await readBody(request, maxBytes);
+  if (body.length === 0) throw new TrustError(TrustErrorCode.CRL_MALFORMED, 'the body is empty');
+  return pem ? crlDerOf(body) : body;
+}
+
+function readBody(request: CrlRequest, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers['content-length']);
+  if (Buffer.isBuffer(request.body)) {
+    return request.body.length > maxBytes
+      ? Promise.reject(tooLarge(maxBytes))
+      : Promise.resolve(request.body);
+  }
+  if (request.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = Number.isFinite(declared) && declared > maxBytes;
+    const detach = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      // past the cap the rest is read and dropped, so the client can read the 413
+      if (refused || size > maxBytes) {
+        refused = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      detach();
+      if (refused) reject(tooLarge(maxBytes));
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      detach();
+      reject(error);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+  });
+}

@@ -1,0 +1,30 @@
+/** Stable codes of the trust store and its operator API (docs/trust.md). */
+export enum TrustErrorCode {
+  REQUEST_INVALID = 'REQUEST_INVALID',
+  TRUST_ANCHOR_INVALID = 'TRUST_ANCHOR_INVALID',
+  TRUST_ANCHOR_DUPLICATE = 'TRUST_ANCHOR_DUPLICATE',
+  TRUST_ANCHOR_NOT_FOUND = 'TRUST_ANCHOR_NOT_FOUND',
+  TRUST_ANCHOR_RETIRED = 'TRUST_ANCHOR_RETIRED',
+  TRUST_ANCHOR_LAST_ACTIVE = 'TRUST_ANCHOR_LAST_ACTIVE',
+  TRUST_PROFILE_INVALID = 'TRUST_PROFILE_INVALID',
+  CRL_MEDIA_TYPE_UNSUPPORTED = 'CRL_MEDIA_TYPE_UNSUPPORTED',
+  CRL_TOO_LARGE = 'CRL_TOO_LARGE',
+  CRL_MALFORMED = 'CRL_MALFORMED',
+  CRL_UNSUPPORTED = 'CRL_UNSUPPORTED',
+  CRL_ISSUER_UNKNOWN = 'CRL_ISSUER_UNKNOWN',
+  CRL_SIGNATURE_INVALID = 'CRL_SIGNATURE_INVALID',
+  CRL_NOT_YET_VALID = 'CRL_NOT_YET_VALID',
+  CRL_OUTDATED = 'CRL_OUTDATED',
+  CRL_FETCH_FAILED = 'CRL_FETCH_FAILED',
+}
+
+export class TrustError extends Error {
+  constructor(
+    readonly code: TrustErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'TrustError';
+  }
+}
