@@ -11,3 +11,4 @@ export * from './metrics';
 export * from './object-store';
 export * from './outbox';
 export * from './service';
+export * from './trust';

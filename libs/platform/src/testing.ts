@@ -2,3 +2,4 @@
 // broker, the probe service). Lint keeps this entry point out of production code.
 export * from './messaging/fixtures/kafka-topics';
 export * from './outbox/fixtures/probe';
+export * from './trust/fixtures/trust-events.fixture';

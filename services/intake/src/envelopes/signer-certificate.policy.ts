@@ -1,49 +1,60 @@
-// Check 3 of docs/exchange.md: the shared office-certificate policy (libs/envelope) with the anchors of
-// TRUST_ANCHORS_PEM, refusals mapped onto the send endpoint's codes. Cached per signer certificate (public key
-// and verdict), re-evaluated whenever the verdict's validity window no longer covers the time asked about.
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+// Check 3 of docs/exchange.md: the signer certificate against intake's trust read model (anchors, profiles and
+// revocations the certificate service publishes; TRUST_ANCHORS_PEM until it first did), valid when it signed
+// (the manifest's createdAt) and now, and an office's. Refusals map onto the send endpoint's codes. The
+// policy caches parsed certificates and verdicts; revocations are checked on every call.
+import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
-import {
-  CachedOfficeCertificatePolicy,
-  CertificatePolicyError,
-  type CertificateRef,
-  type OfficeCertificateIdentity,
-} from '@renkei/envelope';
-import { PlatformConfig } from '@renkei/platform';
+import { CertificatePolicyError, type CertificateRef, type PrincipalIdentity } from '@renkei/envelope';
+import { PlatformConfig, TrustReadModel } from '@renkei/platform';
 import { INTAKE_CODE_OF_POLICY } from './error-mapping.util';
-import { IntakeError } from './envelopes.errors';
+import { IntakeError, IntakeErrorCode } from './envelopes.errors';
+
+export interface SigningTimes {
+  /** the time of receipt */
+  readonly at: Date;
+  /** when the sender says it signed (manifest createdAt) */
+  readonly signedAt: Date;
+}
 
 @Injectable()
-export class SignerCertificatePolicy implements OnModuleInit {
-  private readonly logger = new Logger(SignerCertificatePolicy.name);
-  private policy = new CachedOfficeCertificatePolicy([]);
-
-  constructor(@Inject(PlatformConfig) private readonly config: PlatformConfig) {}
-
-  onModuleInit(): void {
-    this.policy = CachedOfficeCertificatePolicy.fromPem(this.config.auth.trustAnchorsPem);
-    if (this.policy.anchorCount === 0) {
-      this.logger.warn('TRUST_ANCHORS_PEM is not set: no envelope can be accepted until it is');
-    }
-  }
+export class SignerCertificatePolicy {
+  constructor(
+    @Inject(TrustReadModel) private readonly trust: TrustReadModel,
+    @Inject(PlatformConfig) private readonly config: PlatformConfig,
+  ) {}
 
   /** the signer's public key from the cache (undefined: unreadable, and verifySignature says so) */
   publicKeyOf(signer: CertificateRef): KeyObject | undefined {
-    return this.policy.publicKey(signer);
+    return this.trust.policy.publicKey(signer);
   }
 
   /**
-   * The office identity of the signer at `at`, or an IntakeError saying why it is refused. `others` are the
+   * The identity of the signer, an office, or an IntakeError saying why it is refused. `others` are the
    * SignedData's other certificates (intermediate CAs).
    */
-  validate(signer: CertificateRef, others: readonly Uint8Array[], at: Date): OfficeCertificateIdentity {
+  validate(signer: CertificateRef, others: readonly Uint8Array[], times: SigningTimes): PrincipalIdentity {
+    const skewMs = this.config.auth.clockSkewSeconds * 1000;
+    if (Number.isNaN(times.signedAt.getTime()) || times.signedAt.getTime() > times.at.getTime() + skewMs) {
+      throw new IntakeError(
+        IntakeErrorCode.SIGNING_TIME_INVALID,
+        `the manifest createdAt is more than ${this.config.auth.clockSkewSeconds} s in the future`,
+      );
+    }
+    let identity: PrincipalIdentity;
     try {
-      return this.policy.validate(signer, others, at);
+      identity = this.trust.policy.validate(signer, others, times);
     } catch (error) {
       if (error instanceof CertificatePolicyError) {
         throw new IntakeError(INTAKE_CODE_OF_POLICY[error.code], error.message);
       }
       throw error;
     }
+    if (identity.role !== 'office') {
+      throw new IntakeError(
+        IntakeErrorCode.SENDER_MISMATCH,
+        `the signer certificate is a ${identity.role} certificate: only an office sends envelopes`,
+      );
+    }
+    return identity;
   }
 }

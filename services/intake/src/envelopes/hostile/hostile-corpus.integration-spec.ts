@@ -2,7 +2,7 @@
 // PostgreSQL and MinIO (the intake harness). Each must get exactly its documented code and status, never a 5xx,
 // and leave nothing behind: no intake.envelope row, no outbox event, no object (checked per case, and once over
 // the whole corpus). Intake runs in this process, so its memory is this process's RSS.
-import { createWorld, buildCorpus, A, B, C, type HostileCase } from './fixtures/hostile-corpus';
+import { createWorld, buildCorpus, trustEvents, A, B, C, type HostileCase } from './fixtures/hostile-corpus';
 import { objectKeyOf } from '../envelopes.service';
 import { IntakeHarness } from '../fixtures/intake.harness';
 
@@ -47,6 +47,9 @@ describe('hostile corpus at POST /v1/envelopes (MinIO)', () => {
     await harness.publishOffice({ party: B });
     await harness.publishOffice({ party: C });
     await harness.waitForOffices(3);
+    // the trust configuration and revocations the 'trust' group is about, as the certificate service publishes them
+    for (const message of trustEvents(world)) await harness.publishTrust(message);
+    await harness.waitForTrust(1, 2);
     const tokenA = harness.tokenFor(world.officeA, A.officeNumber, ['43']);
     const [head, payload, signature] = tokenA.split('.');
     const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
