@@ -68,12 +68,24 @@ const UNIVERSAL_STRING_TAGS = new Set([
   0x1e, // BMPString
 ]);
 
-/** Reads the header of the element at `offset`, which must end at or before `limit`. */
-export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
+/** UNIVERSAL_STRING_TAGS as bits by tag number (all below 31): one AND in the hot path instead of a Set lookup */
+const UNIVERSAL_STRING_BITS = [...UNIVERSAL_STRING_TAGS].reduce((bits, tag) => bits | (1 << tag), 0);
+
+// What readHeader read last. The reader is synchronous and never re-entered, so one set serves every call
+// and the hot walk (checkTree) allocates nothing per element.
+let headerTag = 0;
+let headerTagNumber = 0;
+let headerEnd = 0;
+
+/**
+ * Reads the header of the element at `offset`, which must end at or before `limit`: returns the offset of its
+ * first content octet and leaves its identifier octet, tag number and end in headerTag, headerTagNumber and
+ * headerEnd. Throws what readTlv throws.
+ */
+function readHeader(bytes: Uint8Array, offset: number, limit: number): number {
   let at = offset;
   if (at >= limit) throw new DerError(`expected an element at ${offset}, found the end`);
   const tag = bytes[at++];
-  const constructed = (tag & 0x20) !== 0;
   let tagNumber = tag & 0x1f;
   if (tagNumber === 0x1f) {
     tagNumber = 0;
@@ -104,10 +116,27 @@ export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
     at += count;
   }
   if (length > limit - at) throw new DerError(`element at ${offset} runs past its end`);
-  if (constructed && (tag & 0xc0) === 0 && UNIVERSAL_STRING_TAGS.has(tag & 0x1f)) {
+  // a constructed universal string: BIT STRING .. BMPString as listed in UNIVERSAL_STRING_TAGS
+  if ((tag & 0xe0) === 0x20 && (UNIVERSAL_STRING_BITS & (1 << (tag & 0x1f))) !== 0) {
     throw new NotDerError(`constructed string at ${offset}`);
   }
-  return { tag, tagNumber, constructed, start: offset, valueStart: at, end: at + length };
+  headerTag = tag;
+  headerTagNumber = tagNumber;
+  headerEnd = at + length;
+  return at;
+}
+
+/** Reads the header of the element at `offset`, which must end at or before `limit`. */
+export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
+  const valueStart = readHeader(bytes, offset, limit);
+  return {
+    tag: headerTag,
+    tagNumber: headerTagNumber,
+    constructed: (headerTag & 0x20) !== 0,
+    start: offset,
+    valueStart,
+    end: headerEnd,
+  };
 }
 
 /** Reads the element at `offset` and checks its identifier octet. */
@@ -132,16 +161,37 @@ export function childrenOf(bytes: Uint8Array, parent: Tlv): Tlv[] {
 }
 
 /**
- * Walks every element under `root` down to MAX_DER_DEPTH: each length must fit its parent exactly. Primitive
- * contents are not looked into, so an OCTET STRING of ciphertext costs nothing.
+ * Says that the constructed element at [start, end), at `depth` below the root of a checkTree walk, is already
+ * known to pass the walk (e.g. the same octets passed it before at the same depth): the walk does not enter it.
  */
-export function checkTree(bytes: Uint8Array, root: Tlv, depth = 0): void {
+export type KnownSubtree = (bytes: Uint8Array, start: number, end: number, depth: number) => boolean;
+
+/**
+ * Walks every element under `root` down to MAX_DER_DEPTH: each length must fit its parent exactly. Primitive
+ * contents are not looked into, so an OCTET STRING of ciphertext costs nothing; neither are constructed
+ * elements that `known` vouches for.
+ */
+export function checkTree(bytes: Uint8Array, root: Tlv, depth = 0, known?: KnownSubtree): void {
   if (!root.constructed) return;
-  if (depth >= MAX_DER_DEPTH) throw new DerError(`nesting deeper than ${MAX_DER_DEPTH} at ${root.start}`);
-  for (let at = root.valueStart; at < root.end;) {
-    const child = readTlv(bytes, at, root.end);
-    checkTree(bytes, child, depth + 1);
-    at = child.end;
+  walk(bytes, root.start, root.valueStart, root.end, depth, known);
+}
+
+function walk(
+  bytes: Uint8Array,
+  start: number,
+  valueStart: number,
+  end: number,
+  depth: number,
+  known: KnownSubtree | undefined,
+): void {
+  if (depth >= MAX_DER_DEPTH) throw new DerError(`nesting deeper than ${MAX_DER_DEPTH} at ${start}`);
+  for (let at = valueStart; at < end;) {
+    const childValueStart = readHeader(bytes, at, end);
+    const childEnd = headerEnd;
+    if ((headerTag & 0x20) !== 0 && !(known !== undefined && known(bytes, at, childEnd, depth + 1))) {
+      walk(bytes, at, childValueStart, childEnd, depth + 1, known);
+    }
+    at = childEnd;
   }
 }
 

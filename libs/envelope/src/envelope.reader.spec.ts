@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { createDevCa, issueOfficeCertificate } from '@renkei/pki';
 import { DerError, NotDerError, readRoot, readTlv } from './der-reader';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
+import { KNOWN_CERTIFICATES } from './envelope.reader';
 import { EnvelopeKind } from './manifest';
 import { seal } from './seal';
 import { parseEnvelope, parseEnvelopeWithPkijs } from './verify';
@@ -205,6 +207,41 @@ describe('fast envelope parse', () => {
 
     expect(codeOf(() => parseEnvelope(mutated))).toBe(code);
     expect(codeOf(() => parseEnvelopeWithPkijs(mutated))).toBe(code);
+  });
+
+  it('remembers a certificate it read and gives the same result when it meets the octets again', async () => {
+    const der = await sealed();
+    KNOWN_CERTIFICATES.clear();
+    const cold = summary(der, parseEnvelope);
+    expect(KNOWN_CERTIFICATES.size).toBe(1);
+
+    const warm = summary(der, parseEnvelope);
+
+    expect(warm).toEqual(cold);
+    expect(warm.signer[1]).toBe(
+      createHash('sha256').update(Buffer.from(warm.signer[0], 'hex')).digest('hex'),
+    );
+  });
+
+  it('gives the same outcome with the certificate known or not, for every single-byte flip', async () => {
+    const der = await sealed();
+    const content = parseEnvelope(der).content;
+    const contentAt = Buffer.from(der).indexOf(Buffer.from(content));
+    const outcome = (bytes: Uint8Array) =>
+      codeOf(() => parseEnvelope(bytes)) ?? summary(bytes, parseEnvelope);
+    const differences: number[] = [];
+    for (let at = 0; at < der.byteLength; at++) {
+      if (at >= contentAt + 64 && at < contentAt + content.byteLength) continue;
+      const mutated = new Uint8Array(der);
+      mutated[at] ^= 0x80;
+      KNOWN_CERTIFICATES.clear();
+      const cold = outcome(mutated);
+      parseEnvelope(der);
+      const warm = outcome(mutated);
+      if (JSON.stringify(warm) !== JSON.stringify(cold)) differences.push(at);
+    }
+
+    expect(differences).toEqual([]);
   });
 
   it('does not modify a Buffer it parses', async () => {

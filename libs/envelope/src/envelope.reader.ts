@@ -11,7 +11,6 @@ import {
   DerError,
   NotDerError,
   readRoot,
-  sameBytes,
   TAG_CONTEXT_0,
   TAG_CONTEXT_1,
   TAG_INTEGER,
@@ -23,12 +22,28 @@ import {
   Tlv,
 } from './der-reader';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
+import { KnownCertificate, KnownCertificates } from './known-certificates';
 import { decodeManifest } from './manifest';
 import * as oid from './oids';
 import type { ParsedEnvelope } from './verify';
 
 /** [0] IMPLICIT primitive: SignerIdentifier subjectKeyIdentifier */
 const TAG_CONTEXT_0_PRIMITIVE = 0x80;
+
+/** where certificates sit below the root: ContentInfo > [0] > SignedData > [0] certificates > Certificate */
+const CERTIFICATE_DEPTH = 4;
+
+/**
+ * Certificates that passed this parse before (process-wide): their octets are neither walked nor hashed again.
+ * Only certificates read at CERTIFICATE_DEPTH by a parse that succeeded are remembered, so skipping the same
+ * octets at that depth gives the walk's own result.
+ */
+export const KNOWN_CERTIFICATES = new KnownCertificates();
+
+const knownCertificate = (bytes: Uint8Array, start: number, end: number, depth: number): boolean =>
+  depth === CERTIFICATE_DEPTH &&
+  bytes[start] === TAG_SEQUENCE &&
+  KNOWN_CERTIFICATES.find(bytes, start, end) !== undefined;
 
 interface RawAttribute {
   type: string;
@@ -48,8 +63,12 @@ interface RawSignerInfo {
 
 interface RawCertificate {
   whole: Tlv;
-  issuer: Tlv;
-  serial: Tlv;
+  issuerStart: number;
+  issuerEnd: number;
+  serialStart: number;
+  serialEnd: number;
+  /** set when the octets are those of a certificate read before */
+  known?: KnownCertificate;
 }
 
 interface RawSignedData {
@@ -63,7 +82,7 @@ interface RawSignedData {
 export function readEnvelope(der: Uint8Array): ParsedEnvelope {
   const signedData = malformedUnless('envelope is not valid DER', () => {
     const root = readRoot(der);
-    checkTree(der, root);
+    checkTree(der, root, 0, knownCertificate);
     return root;
   });
   const raw = readSignedDataShape(der, signedData);
@@ -91,13 +110,20 @@ export function readEnvelope(der: Uint8Array): ParsedEnvelope {
   const manifest = decodeManifest(attributes.manifestBytes);
   const signerIndex = findSignerCertificate(der, raw, signerInfo);
   const content = der.subarray(eContent.valueStart, eContent.end);
-  const signer = raw.certificates[signerIndex].whole;
-  const signerDer = der.subarray(signer.start, signer.end);
+  const signer = raw.certificates[signerIndex];
+  const signerDer = der.subarray(signer.whole.start, signer.whole.end);
+  let signerSha256 = '';
+  for (const certificate of raw.certificates) {
+    const known =
+      certificate.known ??
+      KNOWN_CERTIFICATES.remember(der, certificate.whole.start, certificate.whole.end, certificate);
+    if (certificate === signer) signerSha256 = known.sha256;
+  }
   return {
     manifest,
     manifestBytes: attributes.manifestBytes,
     manifestSha256: sha256Hex(attributes.manifestBytes),
-    signerCertificate: { der: signerDer, sha256: sha256Hex(signerDer) },
+    signerCertificate: { der: signerDer, sha256: signerSha256 },
     otherCertificates: raw.certificates
       .filter((_, i) => i !== signerIndex)
       .map((c) => der.subarray(c.whole.start, c.whole.end)),
@@ -115,8 +141,10 @@ export function readEnvelope(der: Uint8Array): ParsedEnvelope {
 /** ContentInfo → SignedData, every field's shape checked (MALFORMED_DER) before any meaning is. */
 function readSignedDataShape(der: Uint8Array, root: Tlv): RawSignedData {
   const content = malformedUnless('envelope is not a CMS ContentInfo', () => {
-    const [contentType, explicit, ...rest] = sequenceOf(der, root);
-    must(contentType?.tag === TAG_OID && explicit?.tag === TAG_CONTEXT_0 && rest.length === 0);
+    const parts = sequenceOf(der, root);
+    const contentType = parts[0];
+    const explicit = parts[1];
+    must(contentType?.tag === TAG_OID && explicit?.tag === TAG_CONTEXT_0 && parts.length === 2);
     const inner = childrenOf(der, explicit);
     must(inner.length === 1);
     return { contentType: decodeOid(der, contentType), value: inner[0] };
@@ -138,8 +166,10 @@ function readSignedDataShape(der: Uint8Array, root: Tlv): RawSignedData {
     childrenOf(der, digestAlgorithms).forEach((a) => algorithmOf(der, a));
     const encap = fields[i++];
     must(encap?.tag === TAG_SEQUENCE);
-    const [eContentType, eContentExplicit, ...extra] = childrenOf(der, encap);
-    must(eContentType?.tag === TAG_OID && extra.length === 0);
+    const encapParts = childrenOf(der, encap);
+    const eContentType = encapParts[0];
+    const eContentExplicit = encapParts[1] as Tlv | undefined;
+    must(eContentType?.tag === TAG_OID && encapParts.length <= 2);
     let eContent: Tlv | undefined;
     if (eContentExplicit) {
       must(eContentExplicit.tag === TAG_CONTEXT_0);
@@ -164,6 +194,18 @@ function readSignedDataShape(der: Uint8Array, root: Tlv): RawSignedData {
 }
 
 function certificateOf(der: Uint8Array, whole: Tlv): RawCertificate {
+  const known = KNOWN_CERTIFICATES.find(der, whole.start, whole.end);
+  if (known) {
+    const { start } = whole;
+    return {
+      whole,
+      issuerStart: start + known.issuerStart,
+      issuerEnd: start + known.issuerEnd,
+      serialStart: start + known.serialStart,
+      serialEnd: start + known.serialEnd,
+      known,
+    };
+  }
   if (whole.tag !== TAG_SEQUENCE) {
     if ((whole.tag & 0xc0) === 0x80) throw new NotDerError('other certificate choices go to the pkijs parse');
     throw new DerError(`certificate at ${whole.start} is not a SEQUENCE`);
@@ -181,7 +223,13 @@ function certificateOf(der: Uint8Array, whole: Tlv): RawCertificate {
   const subject = fields[i++];
   const publicKey = fields[i++];
   for (const part of [issuer, validity, subject, publicKey]) must(part?.tag === TAG_SEQUENCE);
-  return { whole, issuer, serial };
+  return {
+    whole,
+    issuerStart: issuer.start,
+    issuerEnd: issuer.end,
+    serialStart: serial.start,
+    serialEnd: serial.end,
+  };
 }
 
 function signerInfoOf(der: Uint8Array, tlv: Tlv): RawSignerInfo {
@@ -193,8 +241,10 @@ function signerInfoOf(der: Uint8Array, tlv: Tlv): RawSignerInfo {
   let issuer: Tlv | undefined;
   let serial: Tlv | undefined;
   if (sid?.tag === TAG_SEQUENCE) {
-    const [name, number, ...rest] = childrenOf(der, sid);
-    must(name?.tag === TAG_SEQUENCE && number?.tag === TAG_INTEGER && rest.length === 0);
+    const sidParts = childrenOf(der, sid);
+    const name = sidParts[0];
+    const number = sidParts[1];
+    must(name?.tag === TAG_SEQUENCE && number?.tag === TAG_INTEGER && sidParts.length === 2);
     issuer = name;
     serial = number;
   } else {
@@ -216,16 +266,19 @@ function signerInfoOf(der: Uint8Array, tlv: Tlv): RawSignerInfo {
 }
 
 function attributeOf(der: Uint8Array, tlv: Tlv): RawAttribute {
-  const [type, values, ...rest] = sequenceOf(der, tlv);
-  must(type?.tag === TAG_OID && values?.tag === TAG_SET && rest.length === 0);
+  const parts = sequenceOf(der, tlv);
+  const type = parts[0];
+  const values = parts[1];
+  must(type?.tag === TAG_OID && values?.tag === TAG_SET && parts.length === 2);
   return { type: decodeOid(der, type), values: childrenOf(der, values) };
 }
 
 /** AlgorithmIdentifier: SEQUENCE { OID, parameters OPTIONAL }; the dotted OID */
 function algorithmOf(der: Uint8Array, tlv: Tlv | undefined): string {
   must(tlv?.tag === TAG_SEQUENCE);
-  const [algorithm, , ...rest] = childrenOf(der, tlv as Tlv);
-  must(algorithm?.tag === TAG_OID && rest.length === 0);
+  const parts = childrenOf(der, tlv as Tlv);
+  const algorithm = parts[0];
+  must(algorithm?.tag === TAG_OID && parts.length <= 2);
   return decodeOid(der, algorithm);
 }
 
@@ -267,8 +320,10 @@ function readSignedAttributes(der: Uint8Array, signerInfo: RawSignerInfo): Signe
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest attribute is not a UTF8String');
   }
   // the signature covers the attributes as received, re-tagged from [0] IMPLICIT to SET OF
-  // a copy: `der` may be a Buffer, whose slice() would be a view
-  const encoded = new Uint8Array(der.subarray(signedAttrs.start, signedAttrs.end));
+  // a copy (`der` may be a Buffer, whose own slice() would be a view), in memory from Buffer's pool: a
+  // typed array of its own would cost a fresh backing store per envelope
+  const encoded = Buffer.allocUnsafe(signedAttrs.end - signedAttrs.start);
+  encoded.set(der.subarray(signedAttrs.start, signedAttrs.end));
   encoded[0] = TAG_SET;
   return {
     encoded,
@@ -292,20 +347,28 @@ function single(attributes: RawAttribute[], type: string, missing: EnvelopeError
 /** index of the certificate named by the SignerInfo's issuer and serial number, compared as octets */
 function findSignerCertificate(der: Uint8Array, raw: RawSignedData, signerInfo: RawSignerInfo): number {
   const { issuer, serial } = signerInfo;
-  const bytesOf = (t: Tlv): Uint8Array => der.subarray(t.start, t.end);
   if (issuer && serial) {
-    const sameSerial = raw.certificates
-      .map((c, index) => ({ c, index }))
-      .filter(({ c }) => sameBytes(bytesOf(c.serial), bytesOf(serial)));
-    const match = sameSerial.find(({ c }) => sameBytes(bytesOf(c.issuer), bytesOf(issuer)));
-    if (match) return match.index;
+    let sameSerial = false;
+    for (let index = 0; index < raw.certificates.length; index += 1) {
+      const c = raw.certificates[index];
+      if (!sameRange(der, c.serialStart, c.serialEnd, serial.start, serial.end)) continue;
+      if (sameRange(der, c.issuerStart, c.issuerEnd, issuer.start, issuer.end)) return index;
+      sameSerial = true;
+    }
     // pkijs compares names after string normalisation; leave such a near match to it
-    if (sameSerial.length > 0) throw new NotDerError('signer named differently from its certificate');
+    if (sameSerial) throw new NotDerError('signer named differently from its certificate');
   }
   throw new EnvelopeError(
     EnvelopeErrorCode.SIGNER_CERTIFICATE_MISSING,
     'the signer certificate is not in the envelope',
   );
+}
+
+/** true when bytes[aStart, aEnd) and bytes[bStart, bEnd) hold the same octets */
+function sameRange(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i += 1) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+  return true;
 }
 
 function decodeOidOrEmpty(der: Uint8Array, tlv: Tlv): string {

@@ -77,8 +77,90 @@ const variants: [string, string][] = [
   ['empty', ''],
 ];
 
+/** field values the single pass checks without regular expressions: valid, invalid and at the limits */
+const fieldVariants: [string, string][] = [
+  ['createdAt at 24:00', canonical.replace('T05:30:00.000Z', 'T24:00:00.000Z')],
+  ['createdAt on 31 February', canonical.replace('2026-11-24T', '2026-02-31T')],
+  ['createdAt in month 13', canonical.replace('2026-11-24T', '2026-13-24T')],
+  ['createdAt on day 00', canonical.replace('2026-11-24T', '2026-11-00T')],
+  ['createdAt at minute 60', canonical.replace('T05:30:00.000Z', 'T05:60:00.000Z')],
+  ['createdAt at second 60', canonical.replace('T05:30:00.000Z', 'T05:30:60.000Z')],
+  ['createdAt without a fraction', canonical.replace('T05:30:00.000Z', 'T05:30:00Z')],
+  ['createdAt with one fraction digit', canonical.replace('T05:30:00.000Z', 'T05:30:00.5Z')],
+  ['createdAt with four fraction digits', canonical.replace('T05:30:00.000Z', 'T05:30:00.0000Z')],
+  ['createdAt with an empty fraction', canonical.replace('T05:30:00.000Z', 'T05:30:00.Z')],
+  ['createdAt with a lower-case z', canonical.replace('T05:30:00.000Z', 'T05:30:00.000z')],
+  ['createdAt with a space', canonical.replace('2026-11-24T', '2026-11-24 ')],
+  ['an upper-case envelope id', canonical.replace('0b6d3f5e-8a2c', '0B6D3F5E-8A2C')],
+  ['envelope id version 9', canonical.replace('-4c7e-', '-9c7e-')],
+  ['envelope id version 0', canonical.replace('-4c7e-', '-0c7e-')],
+  ['envelope id variant c', canonical.replace('-9f1a-', '-cf1a-')],
+  ['envelope id variant 8', canonical.replace('-9f1a-', '-8f1a-')],
+  ['envelope id without dashes', canonical.replace('0b6d3f5e-8a2c-4c7e-9f1a-', '0b6d3f5ea8a2cb4c7ec9f1ad')],
+  ['file sequence on day 32', canonical.replace('"20261124053000"', '"20261132053000"')],
+  ['file sequence at hour 24', canonical.replace('"20261124053000"', '"20261124243000"')],
+  ['file sequence at 23:59:59', canonical.replace('"20261124053000"', '"20261124235959"')],
+  ['file sequence in month 00', canonical.replace('"20261124053000"', '"20260024053000"')],
+  ['target month 12', canonical.replace('"targetMonth":"202611"', '"targetMonth":"202612"')],
+  ['target month 00', canonical.replace('"targetMonth":"202611"', '"targetMonth":"202600"')],
+  ['a five-digit target month', canonical.replace('"targetMonth":"202611"', '"targetMonth":"20261"')],
+  ['a media type with a suffix', canonical.replace('"text/csv"', '"application/vnd.x+json"')],
+  ['a media type without a slash', canonical.replace('"text/csv"', '"textcsv"')],
+  ['a media type with two slashes', canonical.replace('"text/csv"', '"text/csv/x"')],
+  ['a media type ending in a slash', canonical.replace('"text/csv"', '"text/"')],
+  ['a media type starting with a slash', canonical.replace('"text/csv"', '"/csv"')],
+  ['an upper-case media type', canonical.replace('"text/csv"', '"Text/csv"')],
+  ['a media type subtype starting with a dot', canonical.replace('"text/csv"', '"text/.csv"')],
+  ['an over-long media type', canonical.replace('"text/csv"', `"text/${'c'.repeat(123)}"`)],
+  ['a media type at the length limit', canonical.replace('"text/csv"', `"text/${'c'.repeat(122)}"`)],
+  ['a name at the length limit', canonical.replace('"A.CSV"', `"${'A'.repeat(128)}"`)],
+  ['a name starting with a dash', canonical.replace('"A.CSV"', '"-A.CSV"')],
+  ['a name starting with an underscore', canonical.replace('"A.CSV"', '"_A.CSV"')],
+  ['an empty name', canonical.replace('"A.CSV"', '""')],
+  ['names that differ in a digit', canonical.replace('"B.CSV"', '"A.CSV1"')],
+  ['names equal up to case in a non-letter', canonical.replace('"B.CSV"', '"A\u000eCSV"')],
+  [
+    'names like "[" and "{" (equal in the low five bits)',
+    canonical.replace('"A.CSV"', '"A_"').replace('"B.CSV"', '"a-"'),
+  ],
+  ['size at the file limit', canonical.replace('"size":3', `"size":${64 * 1024 * 1024}`)],
+  ['a 17-digit size', canonical.replace('"size":3', '"size":10000000000000000')],
+  ['an office number of nine characters', canonical.replace('0300000100', '030000010')],
+  ['a lower-case service type', canonical.replace('"serviceType":"43"', '"serviceType":"4a"')],
+  ['every kind', canonical.replace('"kind":"plan"', '"kind":"careplan"')],
+  ['a kind with a prefix', canonical.replace('"kind":"plan"', '"kind":"xplan"')],
+  ['an empty kind', canonical.replace('"kind":"plan"', '"kind":""')],
+];
+
+/** a canonical manifest with `count` files named by `name` */
+function withFiles(count: number, name: (i: number) => string, size = 1): string {
+  return canonicalJson({
+    ...aManifest(),
+    files: Array.from({ length: count }, (_, i) => ({
+      name: name(i),
+      mediaType: 'text/csv',
+      size,
+      sha256: 'c'.repeat(64),
+    })),
+  });
+}
+
+fieldVariants.push(
+  ['200 files', withFiles(200, (i) => `F${i}.CSV`)],
+  ['201 files', withFiles(201, (i) => `F${i}.CSV`)],
+  ['12 files with two names equal up to case', withFiles(12, (i) => (i === 11 ? 'f3.csv' : `F${i}.CSV`))],
+  ['12 distinct files', withFiles(12, (i) => `F${i}.CSV`)],
+  ['files over the total size limit', withFiles(5, (i) => `F${i}.CSV`, 60 * 1024 * 1024)],
+  ['files at the total size limit', withFiles(4, (i) => `F${i}.CSV`, 64 * 1024 * 1024)],
+);
+
 describe('decodeManifest, the single-pass canonical reader', () => {
   it.each(variants)('agrees with the generic check on %s', (_what, text) => {
+    const bytes = new TextEncoder().encode(text);
+    expect(outcome(decodeManifest, bytes)).toEqual(outcome(reference, bytes));
+  });
+
+  it.each(fieldVariants)('agrees with the generic check on %s', (_what, text) => {
     const bytes = new TextEncoder().encode(text);
     expect(outcome(decodeManifest, bytes)).toEqual(outcome(reference, bytes));
   });
@@ -92,6 +174,50 @@ describe('decodeManifest, the single-pass canonical reader', () => {
           text !== canonical &&
           'manifest' in (outcome(decodeManifest, new TextEncoder().encode(text)) as object),
       }).toEqual({ what, accepted: false });
+    }
+  });
+
+  it('agrees with the generic check on every single-character change of a canonical manifest', () => {
+    const replacements = [
+      '0',
+      '9',
+      'a',
+      'f',
+      'g',
+      'A',
+      'Z',
+      '.',
+      '-',
+      '_',
+      '+',
+      '/',
+      ':',
+      'T',
+      'Z',
+      '"',
+      ' ',
+      '1',
+    ];
+    const disagreements: string[] = [];
+    for (let at = 0; at < canonical.length; at += 1) {
+      for (const c of replacements) {
+        const text = canonical.slice(0, at) + c + canonical.slice(at + 1);
+        const bytes = new TextEncoder().encode(text);
+        const [fast, generic] = [outcome(decodeManifest, bytes), outcome(reference, bytes)];
+        if (JSON.stringify(fast) !== JSON.stringify(generic)) disagreements.push(text);
+      }
+    }
+
+    expect(disagreements).toEqual([]);
+  });
+
+  it('reads a canonical manifest without JSON.parse', () => {
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      expect(decodeManifest(new TextEncoder().encode(canonical))).toEqual(aManifest());
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
     }
   });
 

@@ -93,20 +93,16 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   if (bytes.byteLength > ENVELOPE_LIMITS.maxManifestBytes) {
     throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'manifest is larger than the limit');
   }
+  // the common case: canonical bytes of a valid manifest, read and checked in one pass; any deviation (and
+  // any invalid field) takes the general path below, which gives the error
+  const canonical = readCanonicalManifest(latin1Text(bytes));
+  if (canonical) return canonical;
   const ascii = isAscii(bytes);
-  if (ascii) {
-    // the common case: canonical bytes, read in one strict pass (any deviation takes the general path below)
-    const canonical = readCanonicalManifest(asciiText(bytes));
-    if (canonical) {
-      validateManifest(canonical);
-      return canonical;
-    }
-  }
   let text: string;
   let parsed: unknown;
   try {
     // ASCII (every canonical manifest: each string field is validated to ASCII) is UTF-8 as it stands
-    text = ascii ? asciiText(bytes) : UTF8_FATAL.decode(bytes);
+    text = ascii ? latin1Text(bytes) : UTF8_FATAL.decode(bytes);
     parsed = JSON.parse(text);
   } catch (cause) {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest is not UTF-8 JSON', { cause });
@@ -118,78 +114,241 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
   return parsed;
 }
 
+/** character classes of the manifest fields, one bit each, indexed by char code (0..127) */
+const DIGIT = 1;
+/** [0-9A-Z]: office numbers and service types */
+const UPPER_ALNUM = 2;
+/** [0-9a-f] */
+const LOWER_HEX = 4;
+/** [A-Za-z0-9_-]: the first character of a file name */
+const NAME_FIRST = 8;
+/** [A-Za-z0-9._-] */
+const NAME = 16;
+/** [a-z0-9] */
+const MEDIA_FIRST = 32;
+/** [a-z0-9.+-] */
+const MEDIA = 64;
+
+const CHAR_CLASS = (() => {
+  const table = new Uint8Array(128);
+  const mark = (chars: string, bit: number) => {
+    for (let i = 0; i < chars.length; i += 1) table[chars.charCodeAt(i)] |= bit;
+  };
+  const digits = '0123456789';
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const lower = upper.toLowerCase();
+  mark(digits, DIGIT | UPPER_ALNUM | LOWER_HEX | NAME_FIRST | NAME | MEDIA_FIRST | MEDIA);
+  mark(upper, UPPER_ALNUM | NAME_FIRST | NAME);
+  mark(lower, NAME_FIRST | NAME | MEDIA_FIRST | MEDIA);
+  mark('abcdef', LOWER_HEX);
+  mark('_-', NAME_FIRST | NAME);
+  mark('.', NAME | MEDIA);
+  mark('+-', MEDIA);
+  return table;
+})();
+
+/** the ASCII character-class bits of the char code `c` (0 outside ASCII) */
+function classOf(c: number): number {
+  return c < 128 ? CHAR_CLASS[c] : 0;
+}
+
+/** true when text[from, to) is not empty and every char is in `bits` */
+function allOf(text: string, from: number, to: number, bits: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i += 1) if ((classOf(text.charCodeAt(i)) & bits) === 0) return false;
+  return true;
+}
+
+/** the two digits at `at` as a number, or -1 */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 0x30;
+  const b = text.charCodeAt(at + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** /^[0-9]{4}(0[1-9]|1[0-2])/ at `at` */
+function isYearMonth(text: string, at: number): boolean {
+  const month = twoDigits(text, at + 4);
+  return allOf(text, at, at + 4, DIGIT) && month >= 1 && month <= 12;
+}
+
+/** FILE_SEQUENCE: YYYYMMDDHHMMSS with the month, day, hour, minute and second in range */
+function isFileSequence(text: string, from: number, to: number): boolean {
+  if (to - from !== 14 || !isYearMonth(text, from)) return false;
+  const day = twoDigits(text, from + 6);
+  const hour = twoDigits(text, from + 8);
+  const minute = twoDigits(text, from + 10);
+  const second = twoDigits(text, from + 12);
+  return (
+    day >= 1 &&
+    day <= 31 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59
+  );
+}
+
 /**
- * The manifest object of `text` when `text` is laid out exactly as canonicalJson writes it (keys in
- * order, no whitespace, strings without escapes or control characters, integers without sign, fraction,
- * exponent or leading zero); otherwise undefined. For such text JSON.parse gives the same object, and once
- * validateManifest has passed, canonicalJson gives `text` back: validating what this returns is
- * decodeManifest's general path with the canonical comparison already done.
+ * CREATED_AT with the month, day, hour, minute and second in range, which is stricter than CREATED_AT and
+ * the Date.parse check together (a createdAt outside the ranges goes to the general path and is judged there)
+ */
+function isCreatedAt(text: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length !== 20 && (length < 22 || length > 24)) return false;
+  if (
+    text.charCodeAt(from + 4) !== 0x2d ||
+    text.charCodeAt(from + 7) !== 0x2d ||
+    text.charCodeAt(from + 10) !== 0x54 ||
+    text.charCodeAt(from + 13) !== 0x3a ||
+    text.charCodeAt(from + 16) !== 0x3a ||
+    text.charCodeAt(to - 1) !== 0x5a
+  ) {
+    return false;
+  }
+  if (length !== 20 && (text.charCodeAt(from + 19) !== 0x2e || !allOf(text, from + 20, to - 1, DIGIT))) {
+    return false;
+  }
+  const month = twoDigits(text, from + 5);
+  const day = twoDigits(text, from + 8);
+  const hour = twoDigits(text, from + 11);
+  const minute = twoDigits(text, from + 14);
+  const second = twoDigits(text, from + 17);
+  return (
+    allOf(text, from, from + 4, DIGIT) &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59
+  );
+}
+
+/** UUID: 8-4-4-4-12 lower-case hex, version 1..8, variant 8, 9, a or b */
+function isUuid(text: string, from: number, to: number): boolean {
+  if (to - from !== 36) return false;
+  for (const dash of [8, 13, 18, 23]) if (text.charCodeAt(from + dash) !== 0x2d) return false;
+  const version = text.charCodeAt(from + 14);
+  const variant = text.charCodeAt(from + 19);
+  return (
+    allOf(text, from, from + 8, LOWER_HEX) &&
+    allOf(text, from + 9, from + 13, LOWER_HEX) &&
+    version >= 0x31 &&
+    version <= 0x38 &&
+    allOf(text, from + 15, from + 18, LOWER_HEX) &&
+    (variant === 0x38 || variant === 0x39 || variant === 0x61 || variant === 0x62) &&
+    allOf(text, from + 20, from + 23, LOWER_HEX) &&
+    allOf(text, from + 24, to, LOWER_HEX)
+  );
+}
+
+/** FILE_NAME within the length limit */
+function isFileName(text: string, from: number, to: number): boolean {
+  return (
+    to - from <= ENVELOPE_LIMITS.maxFileNameLength &&
+    (classOf(text.charCodeAt(from)) & NAME_FIRST) !== 0 &&
+    allOf(text, from, to, NAME)
+  );
+}
+
+/** MEDIA_TYPE within the length limit */
+function isMediaType(text: string, from: number, to: number): boolean {
+  if (to - from > ENVELOPE_LIMITS.maxMediaTypeLength) return false;
+  const slash = text.indexOf('/', from);
+  return (
+    slash > from &&
+    slash < to - 1 &&
+    (classOf(text.charCodeAt(from)) & MEDIA_FIRST) !== 0 &&
+    allOf(text, from, slash, MEDIA) &&
+    (classOf(text.charCodeAt(slash + 1)) & MEDIA_FIRST) !== 0 &&
+    allOf(text, slash + 1, to, MEDIA)
+  );
+}
+
+/** the char code with ASCII upper case folded to lower case */
+function foldCase(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+}
+
+/** true when two ASCII names are equal up to case (as comparing their toUpperCase() forms would say) */
+function sameNameFolded(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    if (foldCase(a.charCodeAt(i)) !== foldCase(b.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/** names compared pairwise up to this many files; more go through a Set of upper-cased names */
+const PAIRWISE_NAMES = 8;
+
+function hasDuplicateName(files: readonly ManifestFile[]): boolean {
+  if (files.length <= PAIRWISE_NAMES) {
+    for (let i = 1; i < files.length; i += 1) {
+      for (let j = 0; j < i; j += 1) if (sameNameFolded(files[i].name, files[j].name)) return true;
+    }
+    return false;
+  }
+  const names = new Set<string>();
+  for (const file of files) {
+    const folded = file.name.toUpperCase();
+    if (names.has(folded)) return true;
+    names.add(folded);
+  }
+  return false;
+}
+
+const KIND_VALUES: readonly string[] = Object.values(EnvelopeKind);
+
+/**
+ * The manifest of `text` when `text` is laid out exactly as canonicalJson writes it (keys in order, no
+ * whitespace, strings without escapes, integers without sign, fraction, exponent or leading zero) AND every
+ * field is valid as validateManifest checks it (with the same or stricter character checks, written out
+ * instead of regular expressions); otherwise undefined. For such text JSON.parse gives the same object,
+ * validateManifest passes and canonicalJson gives `text` back: this is decodeManifest's general path for
+ * the texts it accepts, and leaves every other text (and every error) to the general path.
  */
 function readCanonicalManifest(text: string): Manifest | undefined {
-  let at = 0;
-  const literal = (expected: string): boolean => {
-    if (!text.startsWith(expected, at)) return false;
-    at += expected.length;
-    return true;
-  };
-  /** the characters up to the closing quote, which must be plain (0x20..0x7e, no quote or backslash) */
-  const plain = (): string | undefined => {
-    const start = at;
-    for (; at < text.length; at += 1) {
-      const c = text.charCodeAt(at);
-      if (c === 0x22) return text.slice(start, at++);
-      if (c < 0x20 || c === 0x5c) return undefined;
-    }
-    return undefined;
-  };
-  const integer = (): number | undefined => {
-    const start = at;
-    while (at < text.length && text.charCodeAt(at) >= 0x30 && text.charCodeAt(at) <= 0x39) at += 1;
-    if (at === start || (text.charCodeAt(start) === 0x30 && at - start > 1)) return undefined;
-    return Number(text.slice(start, at));
-  };
-  const party = (): Party | undefined => {
-    if (!literal('{"officeNumber":"')) return undefined;
-    const officeNumber = plain();
-    if (officeNumber === undefined || !literal(',"serviceType":"')) return undefined;
-    const serviceType = plain();
-    if (serviceType === undefined || !literal('}')) return undefined;
-    return { officeNumber, serviceType };
-  };
-  if (!literal('{"createdAt":"')) return undefined;
-  const createdAt = plain();
-  if (createdAt === undefined || !literal(',"envelopeId":"')) return undefined;
-  const envelopeId = plain();
-  if (envelopeId === undefined || !literal(',"fileSequence":"')) return undefined;
-  const fileSequence = plain();
-  if (fileSequence === undefined || !literal(',"files":[')) return undefined;
+  const r = new CanonicalCursor(text);
+  if (!r.literal('{"createdAt":"')) return undefined;
+  const createdAt = r.field(Field.CreatedAt);
+  if (createdAt === undefined || !r.literal(',"envelopeId":"')) return undefined;
+  const envelopeId = r.field(Field.Uuid);
+  if (envelopeId === undefined || !r.literal(',"fileSequence":"')) return undefined;
+  const fileSequence = r.field(Field.FileSequence);
+  if (fileSequence === undefined || !r.literal(',"files":[')) return undefined;
   const files: ManifestFile[] = [];
-  if (!literal(']')) {
-    do {
-      if (!literal('{"mediaType":"')) return undefined;
-      const mediaType = plain();
-      if (mediaType === undefined || !literal(',"name":"')) return undefined;
-      const name = plain();
-      if (name === undefined || !literal(',"sha256":"')) return undefined;
-      const sha256 = plain();
-      if (sha256 === undefined || !literal(',"size":')) return undefined;
-      const size = integer();
-      if (size === undefined || !literal('}')) return undefined;
-      files.push({ mediaType, name, sha256, size });
-    } while (literal(','));
-    if (!literal(']')) return undefined;
-  }
-  if (!literal(',"kind":"')) return undefined;
-  const kind = plain();
-  if (kind === undefined || !literal(',"recipient":')) return undefined;
-  const recipient = party();
-  if (recipient === undefined || !literal(',"sender":')) return undefined;
-  const sender = party();
-  if (sender === undefined || !literal(',"targetMonth":"')) return undefined;
-  const targetMonth = plain();
-  if (targetMonth === undefined || !literal(',"version":')) return undefined;
-  const version = integer();
-  if (version === undefined || !literal('}') || at !== text.length) return undefined;
+  let total = 0;
+  do {
+    if (files.length === ENVELOPE_LIMITS.maxFiles || !r.literal('{"mediaType":"')) return undefined;
+    const mediaType = r.field(Field.MediaType);
+    if (mediaType === undefined || !r.literal(',"name":"')) return undefined;
+    const name = r.field(Field.FileName);
+    if (name === undefined || !r.literal(',"sha256":"')) return undefined;
+    const sha256 = r.field(Field.Sha256);
+    if (sha256 === undefined || !r.literal(',"size":')) return undefined;
+    const size = r.integer();
+    if (size === undefined || size > ENVELOPE_LIMITS.maxFileSize || !r.literal('}')) return undefined;
+    total += size;
+    files.push({ mediaType, name, sha256, size });
+  } while (r.literal(','));
+  if (!r.literal(']') || total > ENVELOPE_LIMITS.maxTotalSize || hasDuplicateName(files)) return undefined;
+  if (!r.literal(',"kind":"')) return undefined;
+  const kind = r.field(Field.Kind);
+  if (kind === undefined || !r.literal(',"recipient":')) return undefined;
+  const recipient = r.party();
+  if (recipient === undefined || !r.literal(',"sender":')) return undefined;
+  const sender = r.party();
+  if (sender === undefined || !r.literal(',"targetMonth":"')) return undefined;
+  const targetMonth = r.field(Field.TargetMonth);
+  if (targetMonth === undefined || !r.literal(',"version":1}') || !r.done()) return undefined;
   return {
     createdAt,
     envelopeId,
@@ -199,15 +358,106 @@ function readCanonicalManifest(text: string): Manifest | undefined {
     recipient,
     sender,
     targetMonth,
-    version,
+    version: MANIFEST_VERSION,
   };
+}
+
+/** the string fields of a manifest, each with its check */
+enum Field {
+  CreatedAt,
+  Uuid,
+  FileSequence,
+  MediaType,
+  FileName,
+  Sha256,
+  Kind,
+  OfficeNumber,
+  ServiceType,
+  TargetMonth,
+}
+
+/** whether text[from, to) is a valid value of `field` */
+function isValidField(field: Field, text: string, from: number, to: number): boolean {
+  switch (field) {
+    case Field.CreatedAt:
+      return isCreatedAt(text, from, to);
+    case Field.Uuid:
+      return isUuid(text, from, to);
+    case Field.FileSequence:
+      return isFileSequence(text, from, to);
+    case Field.MediaType:
+      return isMediaType(text, from, to);
+    case Field.FileName:
+      return isFileName(text, from, to);
+    case Field.Sha256:
+      return to - from === 64 && allOf(text, from, to, LOWER_HEX);
+    case Field.Kind:
+      return KIND_VALUES.includes(text.slice(from, to));
+    case Field.OfficeNumber:
+      return to - from === 10 && allOf(text, from, to, UPPER_ALNUM);
+    case Field.ServiceType:
+      return to - from === 2 && allOf(text, from, to, UPPER_ALNUM);
+    case Field.TargetMonth:
+      return to - from === 6 && isYearMonth(text, from);
+  }
+}
+
+/** a cursor over canonical manifest text: every read moves past what it accepted, or answers undefined/false */
+class CanonicalCursor {
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** consumes `expected` when the text continues with it */
+  literal(expected: string): boolean {
+    if (!this.text.startsWith(expected, this.at)) return false;
+    this.at += expected.length;
+    return true;
+  }
+
+  /** the string up to the closing quote (consumed) when it is a valid `field`; the cursor is inside the string */
+  field(field: Field): string | undefined {
+    const { text, at } = this;
+    const end = text.indexOf('"', at);
+    if (end < 0 || !isValidField(field, text, at, end)) return undefined;
+    this.at = end + 1;
+    return text.slice(at, end);
+  }
+
+  /** a JSON integer as canonicalJson writes a safe one: digits, no sign, no leading zero */
+  integer(): number | undefined {
+    const { text } = this;
+    const start = this.at;
+    let at = start;
+    while (at < text.length && (classOf(text.charCodeAt(at)) & DIGIT) !== 0) at += 1;
+    // at most 15 digits: every such integer is a safe integer, and the limits are far below
+    if (at === start || at - start > 15 || (text.charCodeAt(start) === 0x30 && at - start > 1)) {
+      return undefined;
+    }
+    this.at = at;
+    return Number(text.slice(start, at));
+  }
+
+  party(): Party | undefined {
+    if (!this.literal('{"officeNumber":"')) return undefined;
+    const officeNumber = this.field(Field.OfficeNumber);
+    if (officeNumber === undefined || !this.literal(',"serviceType":"')) return undefined;
+    const serviceType = this.field(Field.ServiceType);
+    if (serviceType === undefined || !this.literal('}')) return undefined;
+    return { officeNumber, serviceType };
+  }
+
+  done(): boolean {
+    return this.at === this.text.length;
+  }
 }
 
 /** fatal: malformed UTF-8 throws; stateless between calls (no `stream`), so one instance serves all */
 // ignoreBOM keeps a leading U+FEFF in the text, so BOM + canonical JSON is refused like any non-canonical bytes
 const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function asciiText(bytes: Uint8Array): string {
+/** each byte as one char (the bytes themselves when they are ASCII) */
+function latin1Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 

@@ -97,12 +97,23 @@ export function parseEnvelopeWithPkijs(der: Uint8Array): ParsedEnvelope {
  */
 export function verifySignature(parsed: ParsedEnvelope, options: { publicKey?: KeyObject } = {}): void {
   const { signature } = parsed;
-  const { messageDigest } = signature;
-  const digestHex = Buffer.from(messageDigest.buffer, messageDigest.byteOffset, messageDigest.byteLength);
-  if (digestHex.toString('hex') !== parsed.contentSha256) {
+  if (!isHexOf(signature.messageDigest, parsed.contentSha256)) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
   }
   checkSignerSignature(parsed.signerCertificate.der, signature, options.publicKey);
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/** true when `hex` is the lower-case hex form of `bytes` (compared in place, nothing allocated) */
+function isHexOf(bytes: Uint8Array, hex: string): boolean {
+  if (hex.length !== bytes.byteLength * 2) return false;
+  for (let i = 0; i < bytes.byteLength; i += 1) {
+    const b = bytes[i];
+    if (hex.charCodeAt(2 * i) !== HEX_DIGITS.charCodeAt(b >> 4)) return false;
+    if (hex.charCodeAt(2 * i + 1) !== HEX_DIGITS.charCodeAt(b & 0x0f)) return false;
+  }
+  return true;
 }
 
 /**
