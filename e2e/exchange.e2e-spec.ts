@@ -3,12 +3,13 @@
 // PostgreSQL, Kafka and MinIO). The offices act through the agent CLI (`renkei`), as a care office would; the
 // refusal cases craft hostile envelopes and requests directly.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { parseEnvelope } from '@renkei/envelope';
+import { parseEnvelope, parseReceipt } from '@renkei/envelope';
 import {
   planUnit,
   PlatformUnderTest,
@@ -205,14 +206,63 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
       expect(Buffer.compare(await readFile(path.join(importDir, file.fileName)), file.bytes)).toBe(0);
     }
 
+    // the sender sees accepted → available → downloaded → receipted, each with its time and its proof
     let status: Record<string, unknown> = {};
-    for (let i = 0; i < 40 && !JSON.stringify(status).includes('"downloaded"'); i++) {
+    for (let i = 0; i < 40 && status['status'] !== 'receipted'; i++) {
       status = await renkei(a, ['status', envelopeId as string]);
-      if (!JSON.stringify(status).includes('"downloaded"')) await new Promise((r) => setTimeout(r, 250));
+      if (status['status'] !== 'receipted') await new Promise((r) => setTimeout(r, 250));
     }
-    expect(JSON.stringify(status)).toContain('"accepted"');
-    expect(JSON.stringify(status)).toContain('"available"');
-    expect(JSON.stringify(status)).toContain('"downloaded"');
+    const timeline = status['timeline'] as { step: string; at: string; proof: Record<string, unknown> }[];
+    expect(timeline.map((step) => step.step)).toEqual(['accepted', 'available', 'downloaded', 'receipted']);
+    for (const step of timeline) expect(Number.isNaN(Date.parse(step.at))).toBe(false);
+    const acceptanceFile = path.join(a.home, 'receipts', `${envelopeId}.acceptance.der`);
+    const acceptance = await readFile(acceptanceFile);
+    expect(timeline[0].proof).toEqual({
+      manifestSha256: parseReceipt(acceptance).body.manifestSha256,
+      acceptanceReceipt: `/v1/envelopes/${envelopeId}/acceptance-receipt`,
+    });
+    expect(timeline[3].proof).toMatchObject({ verdict: 'accepted', reasonCodes: [] });
+    const caFile = path.join(work, 'dev-ca.pem');
+    await writeFile(caFile, platform.devCa.certificatePem);
+    const tokenA = await tokenOf(a);
+    const served = async (service: 'intake' | 'delivery', route: string): Promise<Buffer> => {
+      const response = await fetch(`${platform.urls[service]}${route}`, {
+        headers: { authorization: `Bearer ${tokenA}` },
+      });
+      expect(response.status).toBe(200);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    // the proofs are the receipts the parties keep and the platform serves, each verifiable with openssl
+    expect(
+      (await served('intake', timeline[0].proof['acceptanceReceipt'] as string)).equals(acceptance),
+    ).toBe(true);
+    const recipientReceipt = await served('delivery', timeline[3].proof['receipt'] as string);
+    expect(createHash('sha256').update(recipientReceipt).digest('hex')).toBe(
+      timeline[3].proof['receiptSha256'],
+    );
+    const recipientFile = path.join(work, `${envelopeId}.recipient.der`);
+    await writeFile(recipientFile, recipientReceipt);
+    for (const file of [acceptanceFile, recipientFile]) {
+      const { stdout } = await run('openssl', [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        file,
+        '-CAfile',
+        caFile,
+        '-purpose',
+        'any',
+      ]);
+      expect(JSON.parse(stdout)).toMatchObject({ envelopeId });
+    }
+    expect(parseReceipt(recipientReceipt).body).toMatchObject({
+      type: 'recipient',
+      verdict: 'accepted',
+      recipient: B,
+      sender: A,
+    });
 
     // a plaintext marker (a stretch of each file, and a decoded name) appears in no object and no row
     const markers = unit.files.map((file) => file.bytes.subarray(40, 72));

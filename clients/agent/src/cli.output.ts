@@ -97,6 +97,7 @@ export function formatSend(r: SendResult): string {
   for (const e of r.envelopes) {
     lines.push(
       `${e.envelopeId}  ${e.status}${e.duplicate ? ' (受付済み: duplicate)' : ''}  ${e.kind} ${e.targetMonth} 連番 ${e.fileSequence} → ${e.recipient.officeNumber}/${e.recipient.serviceType}  (${e.files.length} ファイル)`,
+      `  受付証明 (acceptance receipt, verified): ${e.acceptanceReceipt.file}`,
     );
   }
   return lines.join('\n');
@@ -120,7 +121,13 @@ export function formatInbox(r: InboxResult): string {
 export function formatFetch(r: FetchResult): string {
   if (r.envelopes.length === 0) return '受信できる封筒はありません';
   return r.envelopes
-    .flatMap((e) => [`${e.envelopeId}  from ${e.sender.officeNumber}`, ...e.files.map((f) => `  ${f}`)])
+    .flatMap((e) => [
+      `${e.envelopeId}  from ${e.sender.officeNumber}`,
+      ...e.files.map((f) => `  ${f}`),
+      ...(e.receipt
+        ? [`  受領証明を送信しました (receipt sent): ${e.receipt.verdict} sha256 ${e.receipt.receiptSha256}`]
+        : []),
+    ])
     .join('\n');
 }
 
@@ -128,8 +135,29 @@ export function formatStatus(item: EnvelopeItem): string {
   return [
     `${item.envelopeId}  ${item.status}`,
     `  ${item.sender.officeNumber}/${item.sender.serviceType} → ${item.recipient.officeNumber}/${item.recipient.serviceType}  ${item.kind} ${item.targetMonth} 連番 ${item.fileSequence}`,
-    ...(item.timeline ?? []).map((s) => `  ${s.step.padEnd(10)} ${s.at}${s.by ? `  by ${s.by}` : ''}`),
+    ...(item.timeline ?? []).map(
+      (s) => `  ${s.step.padEnd(10)} ${s.at}${s.by ? `  by ${s.by}` : ''}${proofOf(s.proof)}`,
+    ),
   ].join('\n');
+}
+
+const STEP_VERDICT: Record<string, string> = { accepted: '受領 (accepted)', rejected: '受領拒否 (rejected)' };
+
+/** the step's proof in one line: the receipt's verdict, reasons and digest, or the digest the step vouches for */
+function proofOf(proof: Record<string, unknown> | undefined): string {
+  if (!proof) return '';
+  if (typeof proof['receiptSha256'] === 'string') {
+    const verdict = STEP_VERDICT[String(proof['verdict'])] ?? String(proof['verdict']);
+    const reasons =
+      Array.isArray(proof['reasonCodes']) && proof['reasonCodes'].length > 0
+        ? `  理由 ${proof['reasonCodes'].join(', ')}`
+        : '';
+    return `  ${verdict}${reasons}  受領証明 sha256 ${proof['receiptSha256']}`;
+  }
+  if (typeof proof['acceptanceReceipt'] === 'string')
+    return `  manifest sha256 ${String(proof['manifestSha256'])}`;
+  if (typeof proof['objectSha256'] === 'string') return `  object sha256 ${proof['objectSha256']}`;
+  return '';
 }
 
 const EXPIRY_LABEL: Record<LocalCertificateExpiry['expiry'], string> = {

@@ -87,6 +87,18 @@ export interface AcceptedEnvelope {
   manifestSha256?: string;
   objectSha256?: string;
   objectSize?: number;
+  /** base64 DER of the platform's signed acceptance receipt */
+  receipt?: string;
+}
+
+/** what delivery answers to a recipient receipt */
+export interface RecordedReceipt {
+  envelopeId: string;
+  verdict: 'accepted' | 'rejected';
+  reasonCodes: string[];
+  receiptSha256: string;
+  receivedAt: string;
+  recordedAt: string;
 }
 
 export interface EnvelopeParty {
@@ -95,9 +107,11 @@ export interface EnvelopeParty {
 }
 
 export interface TimelineStep {
-  step: 'accepted' | 'available' | 'downloaded';
+  step: 'accepted' | 'available' | 'downloaded' | 'receipted' | 'rejected';
   at: string;
   by?: string;
+  /** digests and receipt links behind the step (docs/exchange.md "Receipts") */
+  proof?: Record<string, unknown>;
 }
 
 export interface EnvelopeItem {
@@ -167,6 +181,24 @@ export class PlatformClient {
 
   postEnvelope(der: Uint8Array): Promise<AcceptedEnvelope> {
     return this.json('intake', 'POST', '/v1/envelopes', { body: der, contentType: 'application/cms' });
+  }
+
+  /** the platform's acceptance receipt (DER), kept by intake */
+  async getAcceptanceReceipt(envelopeId: string): Promise<Uint8Array> {
+    const response = await this.send(
+      'intake',
+      'GET',
+      `/v1/envelopes/${encodeURIComponent(envelopeId)}/acceptance-receipt`,
+    );
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** the recipient's signed receipt (DER) to delivery */
+  postReceipt(envelopeId: string, der: Uint8Array): Promise<RecordedReceipt> {
+    return this.json('delivery', 'POST', `/v1/envelopes/${encodeURIComponent(envelopeId)}/receipt`, {
+      body: der,
+      contentType: 'application/cms',
+    });
   }
 
   async listInbox(status: InboxStatus): Promise<EnvelopeItem[]> {

@@ -17,6 +17,8 @@ export enum EnvelopeErrorCode {
   DECRYPTION_FAILED = 'DECRYPTION_FAILED',
   FILE_SIZE_MISMATCH = 'FILE_SIZE_MISMATCH',
   FILE_DIGEST_MISMATCH = 'FILE_DIGEST_MISMATCH',
+  /** a receipt's body is not canonical JSON or breaks a rule of docs/envelope.md §10 */
+  RECEIPT_INVALID = 'RECEIPT_INVALID',
 }
 
 /** The only error the envelope lib throws on bad input; `code` is stable, the message is for operators. */

@@ -7,6 +7,8 @@
 export const RENKEI_ARC = '1.3.6.1.4.1.32473.1';
 /** Signed attribute carrying the manifest as a UTF8String of canonical JSON. */
 export const OID_MANIFEST_ATTRIBUTE = `${RENKEI_ARC}.1.1`;
+/** eContentType of a receipt (acceptance or recipient): the eContent is the receipt's canonical JSON. */
+export const OID_RECEIPT_CONTENT = `${RENKEI_ARC}.2.1`;
 
 export const OID_DATA = '1.2.840.113549.1.7.1';
 export const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';

@@ -9,6 +9,7 @@ import {
   credentialFromPem,
   DEV_CA_CERTIFICATE_FILE,
   DEV_CA_KEY_FILE,
+  issuePlatformCertificate,
   type DevCa,
 } from '@renkei/pki';
 import { migrateServices, type ServiceDefinition } from '@renkei/platform';
@@ -163,6 +164,8 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
   const topicPrefix = `${name}.`;
   const bucket = name.replace(/_/g, '-').toLowerCase().slice(0, 63);
   const devCa = createDevCa();
+  // intake signs acceptance receipts with a platform certificate of the same CA, so agents verify them
+  const platformReceipts = issuePlatformCertificate(devCa, { name: 'Renkei Platform Receipts — TEST ONLY' });
   const admin = async (sql: string): Promise<void> => {
     const client = new Client({ connectionString: infra.databaseUrl });
     await client.connect();
@@ -211,7 +214,11 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
     MINIO_SECRET_KEY: infra.minio.secretKey,
     MINIO_BUCKET: bucket,
     TRUST_ANCHORS_PEM: devCa.certificatePem,
+    // the dev CA vouches for every role, so tests can sign in as an operator or a 国保連 (as standalone does)
+    TRUST_ANCHOR_ROLES: 'office,kokuhoren,operator',
     TOKEN_SIGNING_KEY_SECRET: `cluster-secret-${name}`,
+    RECEIPT_SIGNING_KEY_PEM: platformReceipts.privateKeyPem,
+    RECEIPT_CERTIFICATE_PEM: `${platformReceipts.certificatePem}${devCa.certificatePem}`,
     CERTIFICATE_URL: urls.certificate,
     ...options.env,
   };

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { deliveryRuntime } from './delivery.runtime';
 import { EnvelopesModule } from './envelopes/envelopes.module';
+import { ReceiptsModule } from './receipts/receipts.module';
+import { TrustModule } from './trust/trust.module';
 
 @Module({
-  imports: [deliveryRuntime, EnvelopesModule],
+  imports: [deliveryRuntime, EnvelopesModule, TrustModule, ReceiptsModule],
 })
 export class DeliveryModule {}

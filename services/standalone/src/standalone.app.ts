@@ -22,7 +22,13 @@ import {
   startApp,
   withDatabaseUrl,
 } from '@renkei/platform';
-import { createDevCa, DEV_CA_CERTIFICATE_FILE, DEV_CA_KEY_FILE } from '@renkei/pki';
+import {
+  createDevCa,
+  credentialFromPem,
+  DEV_CA_CERTIFICATE_FILE,
+  DEV_CA_KEY_FILE,
+  issuePlatformCertificate,
+} from '@renkei/pki';
 import { registryDefinition, RegistryModule } from '@renkei/registry';
 import { storageDefinition, StorageModule } from '@renkei/storage';
 import { randomBytes } from 'node:crypto';
@@ -56,6 +62,8 @@ function signingKeySecretIn(dataDir: string): string {
 
 /** Where standalone keeps its dev CA, relative to the data directory; `renkei demo` looks for it there. */
 export const DEV_CA_DIR = 'dev-ca';
+/** the roles standalone's own dev CA may vouch for (TRUST_ANCHOR_ROLES unless set) */
+export const DEV_CA_ROLES = 'office,kokuhoren,operator';
 
 /**
  * Standalone on embedded defaults is a development platform: unless TRUST_ANCHORS_PEM is set, it trusts a dev
@@ -74,6 +82,38 @@ function devCaIn(dataDir: string): { pem: string; dir: string; created: boolean 
     created = true;
   }
   return { pem: readFileSync(certificateFile, 'utf8'), dir, created };
+}
+
+/** Where standalone keeps its platform receipt key and certificate, relative to the data directory. */
+export const PLATFORM_RECEIPTS_DIR = 'platform-receipts';
+
+/**
+ * Unless RECEIPT_SIGNING_KEY_PEM and RECEIPT_CERTIFICATE_PEM are set, standalone signs acceptance receipts with a
+ * platform certificate its dev CA issues once, kept under <data dir>/platform-receipts (certificate.pem followed
+ * by the dev CA, and key.pem 0600). TEST ONLY, like the dev CA.
+ */
+function platformReceiptKeyIn(dataDir: string): { keyPem: string; certificatePem: string; created: boolean } {
+  const dir = path.join(dataDir, PLATFORM_RECEIPTS_DIR);
+  const keyFile = path.join(dir, 'key.pem');
+  const certificateFile = path.join(dir, 'certificate.pem');
+  let created = false;
+  if (!existsSync(certificateFile)) {
+    const caDir = devCaIn(dataDir).dir;
+    const ca = credentialFromPem(
+      readFileSync(path.join(caDir, DEV_CA_CERTIFICATE_FILE), 'utf8'),
+      readFileSync(path.join(caDir, DEV_CA_KEY_FILE), 'utf8'),
+    );
+    const platform = issuePlatformCertificate(ca, { name: 'Renkei Platform Receipts — TEST ONLY' });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, platform.privateKeyPem, { mode: 0o600, flag: 'wx' });
+    writeFileSync(certificateFile, `${platform.certificatePem}${ca.certificatePem}`, { flag: 'wx' });
+    created = true;
+  }
+  return {
+    keyPem: readFileSync(keyFile, 'utf8'),
+    certificatePem: readFileSync(certificateFile, 'utf8'),
+    created,
+  };
 }
 
 export const standaloneEnvSchema = {
@@ -115,7 +155,21 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
       ...source,
       TOKEN_SIGNING_KEY_SECRET: config.auth.signingKeySecret,
       TRUST_ANCHORS_PEM: devCa.pem,
+      // the dev CA vouches for every role, so a dev operator or 国保連 certificate works too (TEST ONLY)
+      TRUST_ANCHOR_ROLES: source['TRUST_ANCHOR_ROLES'] ?? DEV_CA_ROLES,
     });
+  }
+  const receipts =
+    config.receipts.signingKeyPem && config.receipts.certificatePem
+      ? undefined
+      : platformReceiptKeyIn(config.dataDir);
+  if (receipts) {
+    config = {
+      ...config,
+      receipts: { signingKeyPem: receipts.keyPem, certificatePem: receipts.certificatePem },
+      // the generated key is a secret like the configured one: never logged
+      secrets: { ...config.secrets, values: [...config.secrets.values, receipts.keyPem] },
+    };
   }
   // the embedded database's generated password joins the redaction list once it is known
   const redactor = new Redactor(config.secrets.values);
@@ -126,6 +180,12 @@ export async function startStandalone(source: EnvSource = process.env): Promise<
     redactor,
   });
   Logger.overrideLogger(new PinoNestLogger(logger));
+  if (receipts) {
+    logger.warn(
+      { dir: path.join(config.dataDir, PLATFORM_RECEIPTS_DIR), created: receipts.created },
+      'RECEIPT_SIGNING_KEY_PEM is not set: signing acceptance receipts with a dev platform certificate (TEST ONLY)',
+    );
+  }
   if (devCa) {
     logger.warn(
       { devCaDir: devCa.dir, created: devCa.created },

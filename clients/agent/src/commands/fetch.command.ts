@@ -9,12 +9,15 @@ import {
   OfficeCertificatePolicy,
   openEnvelope,
   OpenedFile,
+  parseEnvelope,
+  type Party,
 } from '@renkei/envelope';
 import { AgentContext, openSession } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode, usageError } from '../agent.errors';
 import { ensureDirectory, exists, safeJoin, writeFileAtomic } from '../files.util';
 import { EnvelopeItem, PlatformClient } from '../platform-client';
 import { Profile } from '../profile.store';
+import { signRecipientReceipt } from '../receipts.util';
 import { checkEnvelopeId } from './status.command';
 
 export interface FetchOptions {
@@ -32,6 +35,8 @@ export interface FetchedEnvelope {
   fileSequence: string;
   /** written paths, in manifest order */
   files: string[];
+  /** the signed receipt this office posted (none for its own sent copy) */
+  receipt?: { verdict: 'accepted' | 'rejected'; receiptSha256: string };
 }
 
 export interface FetchResult {
@@ -53,9 +58,11 @@ export async function fetchEnvelopes(ctx: AgentContext, options: FetchOptions): 
   await checkTargets(items, options);
   await ensureDirectory(options.out, 0o755);
   const envelopes: FetchedEnvelope[] = [];
+  const byId = new Map(items.map((item) => [item.envelopeId, item]));
   for (const envelopeId of order) {
     ctx.progress(`受信中 (fetching) ${envelopeId}`);
-    envelopes.push(await fetchOne(session.client, session.profile, envelopeId, options));
+    const item = byId.get(envelopeId) as EnvelopeItem;
+    envelopes.push(await fetchOne(ctx, session.client, session.profile, item, options));
   }
   return { envelopes };
 }
@@ -99,15 +106,25 @@ export function importOrder(items: readonly EnvelopeItem[]): string[] {
 }
 
 async function fetchOne(
+  ctx: AgentContext,
   client: PlatformClient,
   profile: Profile,
-  envelopeId: string,
+  item: EnvelopeItem,
   options: FetchOptions,
 ): Promise<FetchedEnvelope> {
+  const { envelopeId } = item;
   const der = await client.downloadContent(envelopeId);
-  const opened = await openChecked(der, profile);
-  if (opened.manifest.envelopeId !== envelopeId) {
-    throw rejected(`封筒IDが一致しません (manifest envelopeId ${opened.manifest.envelopeId})`);
+  const receivedAt = new Date();
+  let opened: { manifest: Manifest; files: OpenedFile[] };
+  try {
+    opened = await openChecked(der, profile);
+    if (opened.manifest.envelopeId !== envelopeId) {
+      throw rejected(`封筒IDが一致しません (manifest envelopeId ${opened.manifest.envelopeId})`);
+    }
+  } catch (error) {
+    // the sender learns why: a signed rejection, then the error as before
+    if (error instanceof AgentError) await postRejection(ctx, client, profile, item, der, error, receivedAt);
+    throw error;
   }
   const targets = opened.files.map((f) => safeJoin(options.out, f.name));
   if (!options.overwrite) {
@@ -116,13 +133,95 @@ async function fetchOne(
   for (const [i, file] of opened.files.entries()) {
     await writeFileAtomic(targets[i], file.content, { overwrite: options.overwrite });
   }
+  const { manifest } = opened;
+  const isRecipient = manifest.recipient.officeNumber === profile.settings.officeNumber;
+  const receipt = isRecipient
+    ? await postReceipt(
+        client,
+        envelopeId,
+        signRecipientReceipt(profile, {
+          envelopeId,
+          manifestSha256: parseEnvelope(der).manifestSha256,
+          sender: manifest.sender,
+          recipient: manifest.recipient,
+          reasons: [],
+          receivedAt,
+        }),
+      )
+    : undefined;
   return {
     envelopeId,
-    sender: opened.manifest.sender,
-    kind: opened.manifest.kind,
-    fileSequence: opened.manifest.fileSequence,
+    sender: manifest.sender,
+    kind: manifest.kind,
+    fileSequence: manifest.fileSequence,
     files: targets.map((t) => path.resolve(t)),
+    ...(receipt ? { receipt } : {}),
   };
+}
+
+/** how long a receipt waits for delivery to have recorded the download it follows */
+const RECEIPT_WAIT_MS = 15_000;
+
+/** posts a signed receipt; delivery may not have recorded the download yet (RECEIPT_BEFORE_DOWNLOAD): retry */
+async function postReceipt(
+  client: PlatformClient,
+  envelopeId: string,
+  der: Uint8Array,
+): Promise<{ verdict: 'accepted' | 'rejected'; receiptSha256: string }> {
+  const deadline = Date.now() + RECEIPT_WAIT_MS;
+  for (;;) {
+    try {
+      const recorded = await client.postReceipt(envelopeId, der);
+      return { verdict: recorded.verdict, receiptSha256: recorded.receiptSha256 };
+    } catch (error) {
+      const early = error instanceof AgentError && error.code === 'RECEIPT_BEFORE_DOWNLOAD';
+      if (!early || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
+ * A signed rejection naming the failure's code, when this office is the recipient and the envelope says which
+ * manifest it is (its SignedData parses). Never hides the original failure: a post that fails is only reported.
+ */
+async function postRejection(
+  ctx: AgentContext,
+  client: PlatformClient,
+  profile: Profile,
+  item: EnvelopeItem,
+  der: Uint8Array,
+  failure: AgentError,
+  receivedAt: Date,
+): Promise<void> {
+  if (item.recipient.officeNumber !== profile.settings.officeNumber) return;
+  let manifestSha256: string;
+  let sender: Party;
+  let recipient: Party;
+  try {
+    const parsed = parseEnvelope(der);
+    ({ manifestSha256 } = parsed);
+    ({ sender, recipient } = parsed.manifest);
+  } catch {
+    ctx.progress(`受領拒否を送れません: 封筒を解析できません (no rejection sent: envelope unreadable)`);
+    return;
+  }
+  try {
+    const code = /^[A-Z0-9_]{1,64}$/.test(failure.code) ? failure.code : AgentErrorCode.ENVELOPE_REJECTED;
+    const receipt = signRecipientReceipt(profile, {
+      envelopeId: item.envelopeId,
+      manifestSha256,
+      sender,
+      recipient,
+      reasons: [{ code, message: failure.message }],
+      receivedAt,
+    });
+    await postReceipt(client, item.envelopeId, receipt);
+    ctx.progress(`受領拒否を送信しました (rejection sent): ${item.envelopeId} [${code}]`);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.progress(`受領拒否を送信できませんでした (rejection not sent): ${reason}`);
+  }
 }
 
 /**

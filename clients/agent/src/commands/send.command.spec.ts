@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseEnvelope } from '@renkei/envelope';
+import { parseEnvelope, parseReceipt, signReceipt } from '@renkei/envelope';
+import { createDevCa, issuePlatformCertificate, type DevCredential } from '@renkei/pki';
 import { createContext } from '../agent.context';
 import { AgentError, ExitCode } from '../agent.errors';
 import { ProfileStore } from '../profile.store';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
-import { PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
+import { PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
 import { fetchEnvelopes } from './fetch.command';
 import { mediaTypeOf, postWithRetry, prepareSend, send, SendProblem } from './send.command';
 import { problemsOf, readInputFiles, validate } from './validate.command';
@@ -22,7 +23,29 @@ describe(send.name, () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function platform(extra: Record<string, FakeRoute> = {}) {
+  /** the platform's acceptance receipt of `der`, signed by `signer` (a platform certificate) */
+  function acceptanceOf(der: Uint8Array, signer: DevCredential): string {
+    const parsed = parseEnvelope(der);
+    const receipt = signReceipt(
+      {
+        type: 'acceptance',
+        version: 1,
+        envelopeId: parsed.manifest.envelopeId,
+        manifestSha256: parsed.manifestSha256,
+        contentSha256: parsed.contentSha256,
+        objectSha256: 'ef'.repeat(32),
+        sender: parsed.manifest.sender,
+        recipient: parsed.manifest.recipient,
+        acceptedAt: new Date().toISOString(),
+        platform: 'renkei',
+      },
+      { certificate: signer.certificate, privateKey: signer.privateKey },
+    );
+    return Buffer.from(receipt).toString('base64');
+  }
+
+  function platform(extra: Record<string, FakeRoute> = {}, receiptSigner?: DevCredential) {
+    const signer = receiptSigner ?? issuePlatformCertificate(offices.ca, { name: 'TEST ONLY platform' });
     const posted: Uint8Array[] = [];
     const fake = fakeFetch({
       ...authRoutes(inAnHour),
@@ -32,7 +55,11 @@ describe(send.name, () => {
       }),
       'POST /v1/envelopes': (call) => {
         posted.push(call.body as Uint8Array);
-        return { status: 202, json: { envelopeId: 'x', status: 'accepted' } };
+        const der = call.body as Uint8Array;
+        return {
+          status: 202,
+          json: { envelopeId: 'x', status: 'accepted', receipt: acceptanceOf(der, signer) },
+        };
       },
       ...extra,
     });
@@ -57,6 +84,31 @@ describe(send.name, () => {
     expect(fake.posted).toHaveLength(1);
     const post = fake.calls.find((c) => c.path === '/v1/envelopes');
     expect(post?.headers['content-type']).toBe('application/cms');
+  });
+
+  it('verifies the acceptance receipt and keeps it in the profile home', async () => {
+    const fake = platform();
+
+    const result = await send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), {
+      dir: offices.unitDir,
+    });
+
+    const { acceptanceReceipt, envelopeId } = result.envelopes[0];
+    expect(acceptanceReceipt.file).toBe(
+      join(offices.plannerHome, 'receipts', `${envelopeId}.acceptance.der`),
+    );
+    const kept = readFileSync(acceptanceReceipt.file);
+    expect(parseReceipt(kept).body).toMatchObject({ type: 'acceptance', envelopeId });
+    expect(acceptanceReceipt.sha256).toBe(parseReceipt(kept).receiptSha256);
+  });
+
+  it('fails loudly when the acceptance receipt does not chain to the trust anchors', async () => {
+    const rogue = issuePlatformCertificate(createDevCa(), { name: 'TEST ONLY rogue platform' });
+    const fake = platform({}, rogue);
+
+    await expect(
+      send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), { dir: offices.unitDir }),
+    ).rejects.toMatchObject({ code: 'RECEIPT_UNVERIFIED', exitCode: ExitCode.Refused });
   });
 
   it('sends nothing and exits 3 listing every problem when a file is invalid', async () => {
@@ -118,6 +170,18 @@ describe(send.name, () => {
         json: { envelopeId, fileSequence: '20261124053000', sender: {}, recipient: {}, files: [] },
       }),
       [`GET /v1/envelopes/${envelopeId}/content`]: () => ({ status: 200, bytes: der }),
+      [`POST /v1/envelopes/${envelopeId}/receipt`]: (call) => {
+        const receipt = parseReceipt(call.body as Uint8Array);
+        return {
+          status: 201,
+          json: {
+            envelopeId,
+            verdict: receipt.body.type === 'recipient' ? receipt.body.verdict : 'none',
+            reasonCodes: [],
+            receiptSha256: receipt.receiptSha256,
+          },
+        };
+      },
     });
     const out = join(dir, 'received');
 
@@ -130,9 +194,81 @@ describe(send.name, () => {
     );
 
     expect(result.envelopes[0].files).toHaveLength(3);
+    const posted = recipient.calls.find((c) => c.path === `/v1/envelopes/${envelopeId}/receipt`);
+    const receipt = parseReceipt(posted?.body as Uint8Array);
+    expect(receipt.signerCertificate.sha256).toBe(offices.provider.fingerprint);
+    expect(receipt.body).toMatchObject({
+      type: 'recipient',
+      envelopeId,
+      manifestSha256: parseEnvelope(der).manifestSha256,
+      verdict: 'accepted',
+      reasons: [],
+    });
+    expect(result.envelopes[0].receipt).toEqual({
+      verdict: 'accepted',
+      receiptSha256: receipt.receiptSha256,
+    });
     for (const file of offices.unit.files) {
       expect(readFileSync(join(out, file.fileName)).equals(file.bytes)).toBe(true);
     }
+  });
+});
+
+describe('fetch of a damaged envelope', () => {
+  let dir: string;
+  let offices: TestOffices;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'renkei-agent-reject-'));
+    offices = await setUpOffices(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('posts a signed rejection naming the failure, then fails as before without writing files', async () => {
+    const posted: Uint8Array[] = [];
+    const sender = fakeFetch({
+      ...authRoutes(inAnHour),
+      [`GET /v1/offices/${PROVIDER.officeNumber}`]: () => ({
+        status: 200,
+        json: { ...PROVIDER, serviceTypes: ['11'], certificatePem: offices.provider.certificatePem },
+      }),
+      'POST /v1/envelopes': (call) => {
+        posted.push(call.body as Uint8Array);
+        return { status: 503, json: { code: 'TEST_STOP', message: 'not accepted in this test' } };
+      },
+    });
+    await expect(
+      send(createContext({ home: offices.plannerHome, fetch: sender.fetch }), { dir: offices.unitDir }),
+    ).rejects.toMatchObject({ code: 'TEST_STOP' });
+    const der = Buffer.from(posted[0]);
+    const { envelopeId } = parseEnvelope(der).manifest;
+    // one ciphertext byte flipped: the structure still parses, the signature no longer verifies
+    der[Math.floor(der.length / 2)] ^= 0x01;
+    const recipient = fakeFetch({
+      ...authRoutes(inAnHour),
+      [`GET /v1/envelopes/${envelopeId}`]: () => ({
+        status: 200,
+        json: { envelopeId, fileSequence: '20261124053000', sender: PLANNER, recipient: PROVIDER, files: [] },
+      }),
+      [`GET /v1/envelopes/${envelopeId}/content`]: () => ({ status: 200, bytes: der }),
+      [`POST /v1/envelopes/${envelopeId}/receipt`]: () => ({ status: 201, json: {} }),
+    });
+    const out = join(dir, 'received');
+
+    await expect(
+      fetchEnvelopes(createContext({ home: offices.providerHome, fetch: recipient.fetch }), {
+        envelopeIds: [envelopeId],
+        out,
+      }),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+
+    const call = recipient.calls.find((c) => c.path === `/v1/envelopes/${envelopeId}/receipt`);
+    const receipt = parseReceipt(call?.body as Uint8Array);
+    expect(receipt.body).toMatchObject({
+      type: 'recipient',
+      verdict: 'rejected',
+      reasons: [{ code: 'SIGNATURE_INVALID' }],
+    });
+    expect(receipt.signerCertificate.sha256).toBe(offices.provider.fingerprint);
   });
 });
 

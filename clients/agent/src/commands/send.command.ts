@@ -1,12 +1,13 @@
 // `renkei send`: check the files exactly as `renkei validate` does (checkFiles, INPUT mode; nothing is sent if
 // anything is wrong), then seal and post each unit in ascending ファイル連番.
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { buildSendUnit, CheckReport, FolderFile, SendUnit } from '@renkei/careplan';
-import { EnvelopeKind, seal } from '@renkei/envelope';
+import { EnvelopeKind, parseEnvelope, seal } from '@renkei/envelope';
 import { AgentContext, openSession } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode, invalidInput } from '../agent.errors';
 import { PlatformClient } from '../platform-client';
 import { Profile } from '../profile.store';
+import { saveAcceptanceReceipt, verifyAcceptanceReceipt } from '../receipts.util';
 import { checkInputFiles, CheckProblem, problemsOf, readInputFiles } from './validate.command';
 
 /** a validation problem of `send`: the same list `renkei validate` reports, plus SENDER_NOT_THIS_OFFICE */
@@ -37,6 +38,8 @@ export interface SentEnvelope {
   targetMonth: string;
   recipient: { officeNumber: string; serviceType: string };
   files: string[];
+  /** where the verified acceptance receipt was saved, and its SHA-256 */
+  acceptanceReceipt: { file: string; sha256: string };
 }
 
 export interface SendResult {
@@ -145,11 +148,21 @@ async function sendUnit(
       recipientCertificate: pemToDer(office.certificatePem),
     },
   );
-  const { status, duplicate } = await postWithRetry(client, sealed.der, attempts);
+  const { status, duplicate, receipt } = await postWithRetry(client, sealed.der, attempts);
+  const der = receipt ?? (await client.getAcceptanceReceipt(envelopeId));
+  // the platform's signed word that it accepted this envelope: checked before it is kept
+  verifyAcceptanceReceipt(der, profile.trustAnchorsPem, {
+    envelopeId,
+    manifestSha256: parseEnvelope(sealed.der).manifestSha256,
+    sender: unit.sender,
+    recipient: unit.recipient,
+  });
+  const file = await saveAcceptanceReceipt(profile.home, envelopeId, der);
   return {
     envelopeId,
     status,
     duplicate,
+    acceptanceReceipt: { file, sha256: createHash('sha256').update(der).digest('hex') },
     fileSequence: unit.fileSequence,
     kind: unit.kind,
     targetMonth: unit.targetMonth,
@@ -166,19 +179,24 @@ export async function postWithRetry(
   client: Pick<PlatformClient, 'postEnvelope'>,
   der: Uint8Array,
   attempts: number,
-): Promise<{ status: string; duplicate: boolean }> {
+): Promise<{ status: string; duplicate: boolean; receipt?: Uint8Array }> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const accepted = await client.postEnvelope(der);
-      return { status: accepted.status, duplicate: false };
+      return { status: accepted.status, duplicate: false, ...receiptOf(accepted.receipt) };
     } catch (error) {
       if (error instanceof AgentError && error.code === 'ENVELOPE_DUPLICATE') {
-        return { status: 'accepted', duplicate: true };
+        const details = (error.details as { details?: { receipt?: unknown } } | undefined)?.details;
+        return { status: 'accepted', duplicate: true, ...receiptOf(details?.receipt) };
       }
       const lost = error instanceof AgentError && error.code === AgentErrorCode.PLATFORM_UNREACHABLE;
       if (!lost || attempt >= attempts) throw error;
     }
   }
+}
+
+function receiptOf(base64: unknown): { receipt?: Uint8Array } {
+  return typeof base64 === 'string' ? { receipt: new Uint8Array(Buffer.from(base64, 'base64')) } : {};
 }
 
 export function mediaTypeOf(fileName: string): string {

@@ -1,4 +1,4 @@
-import { createDevCa } from '@renkei/testing';
+import { createDevCa, issuePlatformCertificate } from '@renkei/testing';
 import { ConfigError, env, parseEnv, secretNames } from './env-schema';
 import { loadPlatformConfig } from './platform-config';
 import { PlatformDefaults } from './platform-env.schema';
@@ -211,5 +211,51 @@ describe('loadPlatformConfig: trust store', () => {
       'TRUST_ANCHOR_ROLES: each role must be one of office, kokuhoren, operator',
     );
     expect(error.message).toContain('CRL_FETCH_INTERVAL_SECONDS');
+  });
+});
+
+describe('loadPlatformConfig: platform receipt key', () => {
+  const intake: PlatformDefaults = { ...cluster, signsReceipts: true };
+  const ca = createDevCa();
+  const platform = issuePlatformCertificate(ca, { name: 'Renkei Platform Receipts — TEST ONLY' });
+
+  it('requires the receipt key and certificate for a cluster intake only', () => {
+    const error = configErrorOf(() => loadPlatformConfig('intake', intake, clusterEnv));
+
+    expect(error.issues.map((issue) => issue.name).sort()).toEqual([
+      'RECEIPT_CERTIFICATE_PEM',
+      'RECEIPT_SIGNING_KEY_PEM',
+    ]);
+    expect(loadPlatformConfig('storage', cluster, clusterEnv).receipts).toEqual({
+      signingKeyPem: undefined,
+      certificatePem: undefined,
+    });
+  });
+
+  it('reads the key (a secret) and the certificate with its chain, escaped newlines too', () => {
+    const sut = loadPlatformConfig('intake', intake, {
+      ...clusterEnv,
+      RECEIPT_SIGNING_KEY_PEM: platform.privateKeyPem.replace(/\n/g, '\\n'),
+      RECEIPT_CERTIFICATE_PEM: `${platform.certificatePem}${ca.certificatePem}`,
+    });
+
+    expect(sut.receipts.signingKeyPem).toBe(platform.privateKeyPem);
+    expect(sut.receipts.certificatePem?.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(sut.secrets.names).toContain('RECEIPT_SIGNING_KEY_PEM');
+    expect(sut.secrets.names).not.toContain('RECEIPT_CERTIFICATE_PEM');
+  });
+
+  it('refuses a key that is not PEM without echoing it, and a CA in place of the certificate', () => {
+    const error = configErrorOf(() =>
+      loadPlatformConfig('intake', intake, {
+        ...clusterEnv,
+        RECEIPT_SIGNING_KEY_PEM: 'not-a-key-but-a-secret',
+        RECEIPT_CERTIFICATE_PEM: ca.certificatePem,
+      }),
+    );
+
+    expect(error.message).toContain('RECEIPT_SIGNING_KEY_PEM: must hold one PEM private key');
+    expect(error.message).toContain('RECEIPT_CERTIFICATE_PEM: must start with an end-entity certificate');
+    expect(error.message).not.toContain('not-a-key-but-a-secret');
   });
 });

@@ -23,19 +23,65 @@ function envelope(overrides: Partial<EnvelopeEntity> = {}): EnvelopeEntity {
     firstDownloadedAt: null,
     recordedAt: at(0),
     filedAt: null,
+    receiptVerdict: null,
+    receiptReasonCodes: [],
+    receiptSha256: null,
+    receiptReceivedAt: null,
+    receiptedAt: null,
     ...overrides,
   });
 }
 
 function download(minute: number, byRole: 'recipient' | 'sender'): EnvelopeStepEntity {
-  return Object.assign(new EnvelopeStepEntity(), { step: 'downloaded', at: at(minute), byRole });
+  return Object.assign(new EnvelopeStepEntity(), { step: 'downloaded', at: at(minute), byRole, bytes: 2048 });
 }
+
+const ID = '3f1c2b7e-8d4a-4c5e-9f60-1a2b3c4d5e6f';
+const ACCEPTED_PROOF = {
+  manifestSha256: 'cd'.repeat(32),
+  acceptanceReceipt: `/v1/envelopes/${ID}/acceptance-receipt`,
+};
 
 describe('envelope item', () => {
   it('derives the status from the last step reached', () => {
     expect(statusOf(envelope())).toBe('accepted');
     expect(statusOf(envelope({ availableAt: at(1) }))).toBe('available');
     expect(statusOf(envelope({ availableAt: at(1), firstDownloadedAt: at(2) }))).toBe('downloaded');
+    expect(
+      statusOf(envelope({ availableAt: at(1), firstDownloadedAt: at(2), receiptVerdict: 'accepted' })),
+    ).toBe('receipted');
+    expect(
+      statusOf(envelope({ availableAt: at(1), firstDownloadedAt: at(2), receiptVerdict: 'rejected' })),
+    ).toBe('rejected');
+  });
+
+  it('ends the timeline with the recipient receipt and its proof', () => {
+    const timeline = timelineOf(
+      envelope({
+        availableAt: at(1),
+        firstDownloadedAt: at(2),
+        receiptVerdict: 'rejected',
+        receiptReasonCodes: ['FILE_DIGEST_MISMATCH'],
+        receiptSha256: '12'.repeat(32),
+        receiptReceivedAt: at(3),
+        receiptedAt: at(4),
+      }),
+      [download(2, 'recipient')],
+    );
+
+    expect(timeline.map((entry) => entry.step)).toEqual(['accepted', 'available', 'downloaded', 'rejected']);
+    expect(timeline.at(-1)).toEqual({
+      step: 'rejected',
+      at: at(4).toISOString(),
+      by: 'recipient',
+      proof: {
+        receiptSha256: '12'.repeat(32),
+        verdict: 'rejected',
+        reasonCodes: ['FILE_DIGEST_MISMATCH'],
+        receivedAt: at(3).toISOString(),
+        receipt: `/v1/envelopes/${ID}/receipts/recipient`,
+      },
+    });
   });
 
   it('orders the timeline by time, with who downloaded', () => {
@@ -45,10 +91,10 @@ describe('envelope item', () => {
     ]);
 
     expect(timeline).toEqual([
-      { step: 'accepted', at: at(0).toISOString() },
-      { step: 'available', at: at(1).toISOString() },
-      { step: 'downloaded', at: at(3).toISOString(), by: 'recipient' },
-      { step: 'downloaded', at: at(5).toISOString(), by: 'sender' },
+      { step: 'accepted', at: at(0).toISOString(), proof: ACCEPTED_PROOF },
+      { step: 'available', at: at(1).toISOString(), proof: { objectSha256: 'ef'.repeat(32) } },
+      { step: 'downloaded', at: at(3).toISOString(), by: 'recipient', proof: { bytes: 2048 } },
+      { step: 'downloaded', at: at(5).toISOString(), by: 'sender', proof: { bytes: 2048 } },
     ]);
   });
 
@@ -62,7 +108,12 @@ describe('envelope item', () => {
     const item = itemOf(envelope({ availableAt: at(1) }), [download(2, 'sender')]);
 
     expect(item).toMatchObject({ status: 'available', downloadedAt: null, availableAt: at(1).toISOString() });
-    expect(item.timeline.at(-1)).toEqual({ step: 'downloaded', at: at(2).toISOString(), by: 'sender' });
+    expect(item.timeline.at(-1)).toEqual({
+      step: 'downloaded',
+      at: at(2).toISOString(),
+      by: 'sender',
+      proof: { bytes: 2048 },
+    });
   });
 
   it('has exactly the documented fields', () => {
@@ -84,6 +135,7 @@ describe('envelope item', () => {
         'acceptedAt',
         'availableAt',
         'downloadedAt',
+        'receiptedAt',
         'timeline',
       ].sort(),
     );

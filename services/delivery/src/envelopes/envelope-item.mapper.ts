@@ -2,17 +2,31 @@
 import type { DownloaderRoleName, EnvelopeStepEntity } from './envelope-step.entity';
 import type { EnvelopeEntity, EnvelopeFile } from './envelope.entity';
 
-export type EnvelopeStatus = 'accepted' | 'available' | 'downloaded';
+export type EnvelopeStatus = 'accepted' | 'available' | 'downloaded' | 'receipted' | 'rejected';
 
 export interface PartyView {
   readonly officeNumber: string;
   readonly serviceType: string;
 }
 
+/** What backs a step: digests a party can check, and where the signed receipts are served. */
+export type StepProof =
+  | { readonly manifestSha256: string; readonly acceptanceReceipt: string }
+  | { readonly objectSha256: string }
+  | { readonly bytes: number }
+  | {
+      readonly receiptSha256: string;
+      readonly verdict: 'accepted' | 'rejected';
+      readonly reasonCodes: readonly string[];
+      readonly receivedAt: string;
+      readonly receipt: string;
+    };
+
 export interface TimelineEntry {
   readonly step: EnvelopeStatus;
   readonly at: string;
   readonly by?: DownloaderRoleName;
+  readonly proof: StepProof;
 }
 
 export interface EnvelopeItem {
@@ -28,6 +42,8 @@ export interface EnvelopeItem {
   readonly acceptedAt: string;
   readonly availableAt: string | null;
   readonly downloadedAt: string | null;
+  /** when delivery recorded the recipient's receipt (receipted or rejected) */
+  readonly receiptedAt: string | null;
   readonly timeline: readonly TimelineEntry[];
 }
 
@@ -37,27 +53,81 @@ export interface EnvelopePage {
   readonly next: string | null;
 }
 
-type StatusFields = Pick<EnvelopeEntity, 'availableAt' | 'firstDownloadedAt'>;
+type StatusFields = Pick<EnvelopeEntity, 'availableAt' | 'firstDownloadedAt'> &
+  Partial<Pick<EnvelopeEntity, 'receiptVerdict'>>;
 
-/** The last step reached; only the recipient's download counts as `downloaded`. */
+/** The last step reached; only the recipient's download counts as `downloaded`, only its receipt after that. */
 export function statusOf(envelope: StatusFields): EnvelopeStatus {
+  if (envelope.receiptVerdict === 'accepted') return 'receipted';
+  if (envelope.receiptVerdict === 'rejected') return 'rejected';
   if (envelope.firstDownloadedAt) return 'downloaded';
   if (envelope.availableAt) return 'available';
   return 'accepted';
 }
 
-const STEP_ORDER: Record<EnvelopeStatus, number> = { accepted: 0, available: 1, downloaded: 2 };
+const STEP_ORDER: Record<EnvelopeStatus, number> = {
+  accepted: 0,
+  available: 1,
+  downloaded: 2,
+  receipted: 3,
+  rejected: 3,
+};
 
-type TimelineFields = Pick<EnvelopeEntity, 'acceptedAt' | 'availableAt'>;
-type StepFields = Pick<EnvelopeStepEntity, 'step' | 'at' | 'byRole'>;
+type TimelineFields = Pick<
+  EnvelopeEntity,
+  'envelopeId' | 'acceptedAt' | 'availableAt' | 'manifestSha256' | 'objectSha256'
+> &
+  Partial<
+    Pick<
+      EnvelopeEntity,
+      'receiptVerdict' | 'receiptReasonCodes' | 'receiptSha256' | 'receiptReceivedAt' | 'receiptedAt'
+    >
+  >;
+type StepFields = Pick<EnvelopeStepEntity, 'step' | 'at' | 'byRole' | 'bytes'>;
 
-/** accepted, available, then every download, by time (equal times keep that order). */
+/** the acceptance receipt is intake's (it signed it); the recipient receipt is delivery's */
+export const acceptanceReceiptPath = (envelopeId: string): string =>
+  `/v1/envelopes/${envelopeId}/acceptance-receipt`;
+export const recipientReceiptPath = (envelopeId: string): string =>
+  `/v1/envelopes/${envelopeId}/receipts/recipient`;
+
+/** accepted, available, every download, then the receipt, by time (equal times keep that order). */
 export function timelineOf(envelope: TimelineFields, steps: readonly StepFields[]): TimelineEntry[] {
-  const entries: { step: EnvelopeStatus; at: Date; by?: DownloaderRoleName }[] = [
-    { step: 'accepted', at: envelope.acceptedAt },
+  const entries: { step: EnvelopeStatus; at: Date; by?: DownloaderRoleName; proof: StepProof }[] = [
+    {
+      step: 'accepted',
+      at: envelope.acceptedAt,
+      proof: {
+        manifestSha256: envelope.manifestSha256,
+        acceptanceReceipt: acceptanceReceiptPath(envelope.envelopeId),
+      },
+    },
   ];
-  if (envelope.availableAt) entries.push({ step: 'available', at: envelope.availableAt });
-  for (const step of steps) entries.push({ step: step.step, at: step.at, by: step.byRole });
+  if (envelope.availableAt) {
+    entries.push({
+      step: 'available',
+      at: envelope.availableAt,
+      proof: { objectSha256: envelope.objectSha256 },
+    });
+  }
+  for (const step of steps) {
+    entries.push({ step: step.step, at: step.at, by: step.byRole, proof: { bytes: step.bytes } });
+  }
+  const { receiptVerdict, receiptedAt, receiptSha256, receiptReceivedAt } = envelope;
+  if (receiptVerdict && receiptedAt && receiptSha256 && receiptReceivedAt) {
+    entries.push({
+      step: receiptVerdict === 'accepted' ? 'receipted' : 'rejected',
+      at: receiptedAt,
+      by: 'recipient',
+      proof: {
+        receiptSha256,
+        verdict: receiptVerdict,
+        reasonCodes: [...(envelope.receiptReasonCodes ?? [])],
+        receivedAt: receiptReceivedAt.toISOString(),
+        receipt: recipientReceiptPath(envelope.envelopeId),
+      },
+    });
+  }
   return entries
     .map((entry, index) => ({ entry, index }))
     .sort(
@@ -70,6 +140,7 @@ export function timelineOf(envelope: TimelineFields, steps: readonly StepFields[
       step: entry.step,
       at: entry.at.toISOString(),
       ...(entry.by ? { by: entry.by } : {}),
+      proof: entry.proof,
     }));
 }
 
@@ -92,6 +163,7 @@ export function itemOf(envelope: EnvelopeEntity, steps: readonly StepFields[]): 
     acceptedAt: envelope.acceptedAt.toISOString(),
     availableAt: envelope.availableAt?.toISOString() ?? null,
     downloadedAt: envelope.firstDownloadedAt?.toISOString() ?? null,
+    receiptedAt: envelope.receiptedAt?.toISOString() ?? null,
     timeline: timelineOf(envelope, steps),
   };
 }

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from './bigint-column.util';
 
+export type ReceiptVerdictName = 'accepted' | 'rejected';
+
 /** One file of the send unit, copied from the signed manifest (no personal data). */
 export interface EnvelopeFile {
   readonly name: string;
@@ -77,4 +79,24 @@ export class EnvelopeEntity {
   /** when delivery filed it in the recipient's inbox (its clock; the pipeline latency's end point) */
   @Column({ name: 'filed_at', type: 'timestamptz', nullable: true })
   filedAt!: Date | null;
+
+  /** the recipient's signed verdict (docs/envelope.md §10); null until its receipt is recorded */
+  @Column({ name: 'receipt_verdict', type: 'text', nullable: true })
+  receiptVerdict!: ReceiptVerdictName | null;
+
+  /** reason codes of a rejection; empty when accepted or not receipted */
+  @Column({ name: 'receipt_reason_codes', type: 'text', array: true, default: () => "'{}'" })
+  receiptReasonCodes!: string[];
+
+  /** hex SHA-256 of the recipient receipt's DER (the proof, served by GET …/receipts/recipient) */
+  @Column({ name: 'receipt_sha256', type: 'text', nullable: true })
+  receiptSha256!: string | null;
+
+  /** when the recipient says it opened the envelope (the receipt's signed receivedAt) */
+  @Column({ name: 'receipt_received_at', type: 'timestamptz', nullable: true })
+  receiptReceivedAt!: Date | null;
+
+  /** when delivery recorded the receipt: the receipted/rejected step's time */
+  @Column({ name: 'receipted_at', type: 'timestamptz', nullable: true })
+  receiptedAt!: Date | null;
 }

@@ -7,9 +7,27 @@ export function statusOf(code: DeliveryErrorCode): HttpStatus {
   switch (code) {
     case DeliveryErrorCode.REQUEST_INVALID:
     case DeliveryErrorCode.ENVELOPE_ID_INVALID:
+    case DeliveryErrorCode.RECEIPT_MALFORMED:
+    case DeliveryErrorCode.RECEIPT_INVALID:
       return HttpStatus.BAD_REQUEST;
+    case DeliveryErrorCode.RECEIPT_SIGNER_MISMATCH:
+      return HttpStatus.FORBIDDEN;
     case DeliveryErrorCode.ENVELOPE_NOT_FOUND:
+    case DeliveryErrorCode.RECEIPT_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
+    case DeliveryErrorCode.RECEIPT_BEFORE_DOWNLOAD:
+    case DeliveryErrorCode.RECEIPT_ALREADY_RECORDED:
+      return HttpStatus.CONFLICT;
+    case DeliveryErrorCode.RECEIPT_TOO_LARGE:
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    case DeliveryErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+    case DeliveryErrorCode.RECEIPT_SIGNATURE_INVALID:
+    case DeliveryErrorCode.RECEIPT_SIGNER_UNTRUSTED:
+    case DeliveryErrorCode.RECEIPT_ENVELOPE_MISMATCH:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case DeliveryErrorCode.TRUST_ANCHORS_NOT_CONFIGURED:
+      return HttpStatus.SERVICE_UNAVAILABLE;
     default: {
       const unknown: never = code;
       throw new Error(`unmapped delivery error code ${String(unknown)}`);

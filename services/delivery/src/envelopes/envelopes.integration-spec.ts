@@ -26,6 +26,13 @@ let officeCounter = 0;
 /** a fresh 事業所番号 per test, so each test reads its own inbox */
 const newOffice = (): string => `13${String((officeCounter += 1)).padStart(8, '0')}`;
 
+/** the proofs of the fixture's digests (envelope-events.fixture.ts) */
+const acceptedProof = (envelopeId: string) => ({
+  manifestSha256: 'cd'.repeat(32),
+  acceptanceReceipt: `/v1/envelopes/${envelopeId}/acceptance-receipt`,
+});
+const AVAILABLE_PROOF = { objectSha256: 'ef'.repeat(32) };
+
 interface Answer<T> {
   status: number;
   body: T;
@@ -80,6 +87,9 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
         Topics.intakeEnvelopeAccepted.name,
         Topics.storageEnvelopeAvailable.name,
         Topics.storageEnvelopeDownloaded.name,
+        // delivery's trust read model consumes these
+        Topics.certificateTrustChanged.name,
+        Topics.certificateRevocationRecorded.name,
       ]);
     }
     service = await startServiceUnderTest(deliveryApp, {
@@ -136,9 +146,10 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
         acceptedAt: '2026-11-24T06:00:00.000Z',
         availableAt: '2026-11-24T06:00:02.000Z',
         downloadedAt: null,
+        receiptedAt: null,
         timeline: [
-          { step: 'accepted', at: '2026-11-24T06:00:00.000Z' },
-          { step: 'available', at: '2026-11-24T06:00:02.000Z' },
+          { step: 'accepted', at: '2026-11-24T06:00:00.000Z', proof: acceptedProof(envelopeId) },
+          { step: 'available', at: '2026-11-24T06:00:02.000Z', proof: AVAILABLE_PROOF },
         ],
       },
     ]);
@@ -160,7 +171,9 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     const forRecipient = await get(`/v1/envelopes/${envelopeId}`, recipient);
 
     expect(forSender).toMatchObject({ status: 200, body: { status: 'accepted', availableAt: null } });
-    expect(forSender.body.timeline).toEqual([{ step: 'accepted', at: '2026-11-24T06:00:00.000Z' }]);
+    expect(forSender.body.timeline).toEqual([
+      { step: 'accepted', at: '2026-11-24T06:00:00.000Z', proof: acceptedProof(envelopeId) },
+    ]);
     expect(forRecipient).toMatchObject({ status: 404, body: { code: 'ENVELOPE_NOT_FOUND' } });
   });
 
@@ -244,6 +257,7 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
       step: 'downloaded',
       at: '2026-11-24T06:10:00.000Z',
       by: 'recipient',
+      proof: { bytes: 4096 },
     });
     expect((await inbox(recipient, '?status=available')).items.map((item) => item.envelopeId)).toEqual([
       waiting,
@@ -292,9 +306,9 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
 
     expect(status.body).toMatchObject({ status: 'available', downloadedAt: null });
     expect(status.body.timeline).toEqual([
-      { step: 'accepted', at: '2026-11-24T06:00:00.000Z' },
-      { step: 'available', at: '2026-11-24T06:00:01.000Z' },
-      { step: 'downloaded', at: '2026-11-24T06:05:00.000Z', by: 'sender' },
+      { step: 'accepted', at: '2026-11-24T06:00:00.000Z', proof: acceptedProof(envelopeId) },
+      { step: 'available', at: '2026-11-24T06:00:01.000Z', proof: AVAILABLE_PROOF },
+      { step: 'downloaded', at: '2026-11-24T06:05:00.000Z', by: 'sender', proof: { bytes: 4096 } },
     ]);
     expect((await inbox(recipient, '?status=available')).items.map((item) => item.envelopeId)).toEqual([
       envelopeId,

@@ -68,4 +68,12 @@ export class EnvelopeEntity {
 
   @Column({ name: 'status', type: 'text' })
   status!: EnvelopeStatus;
+
+  /** DER of the platform's signed acceptance receipt (docs/envelope.md §10); null for rows older than receipts */
+  @Column({ name: 'acceptance_receipt', type: 'bytea', nullable: true })
+  acceptanceReceipt!: Buffer | null;
+
+  /** hex SHA-256 of `acceptance_receipt` */
+  @Column({ name: 'acceptance_receipt_sha256', type: 'text', nullable: true })
+  acceptanceReceiptSha256!: string | null;
 }

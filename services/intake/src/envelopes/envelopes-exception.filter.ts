@@ -9,6 +9,7 @@ export function statusOf(code: IntakeErrorCode): HttpStatus {
   switch (code) {
     case IntakeErrorCode.ENVELOPE_MALFORMED:
     case IntakeErrorCode.MANIFEST_INVALID:
+    case IntakeErrorCode.ENVELOPE_ID_INVALID:
     case IntakeErrorCode.UNSUPPORTED_ALGORITHM:
       return HttpStatus.BAD_REQUEST;
     case IntakeErrorCode.SENDER_MISMATCH:
@@ -25,10 +26,17 @@ export function statusOf(code: IntakeErrorCode): HttpStatus {
     case IntakeErrorCode.CERTIFICATE_EXPIRED:
     case IntakeErrorCode.CERTIFICATE_NOT_YET_VALID:
     case IntakeErrorCode.CERTIFICATE_PROFILE_MISMATCH:
+    case IntakeErrorCode.CERTIFICATE_REVOKED:
+    case IntakeErrorCode.CERTIFICATE_PATH_INVALID:
+    case IntakeErrorCode.CERTIFICATE_KEY_UNSUPPORTED:
+    case IntakeErrorCode.SIGNING_TIME_INVALID:
     case IntakeErrorCode.RECIPIENT_UNKNOWN:
     case IntakeErrorCode.SEND_UNIT_INVALID:
       return HttpStatus.UNPROCESSABLE_ENTITY;
+    case IntakeErrorCode.ENVELOPE_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
     case IntakeErrorCode.TRUST_ANCHORS_NOT_CONFIGURED:
+    case IntakeErrorCode.RECEIPT_KEY_NOT_CONFIGURED:
       return HttpStatus.SERVICE_UNAVAILABLE;
     default: {
       const unknown: never = code;

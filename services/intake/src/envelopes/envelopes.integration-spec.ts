@@ -2,9 +2,9 @@
 // with startApp, the directory fed through the bus, envelopes sealed with libs/envelope from careplan units.
 import { CareplanErrorCode } from '@renkei/careplan';
 import { decodeEvent, OfficeStatus } from '@renkei/contracts';
-import { EnvelopeKind, parseEnvelope, type Party, type SealedEnvelope } from '@renkei/envelope';
+import { EnvelopeKind, parseEnvelope, parseReceipt, type Party, type SealedEnvelope } from '@renkei/envelope';
 import { createDevCa, expectEventually, issueOfficeCertificate } from '@renkei/testing';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import { objectKeyOf } from './envelopes.service';
 import { IntakeHarness, planFiles, sealUnit } from './fixtures/intake.harness';
@@ -124,6 +124,7 @@ describe('POST /v1/envelopes (MinIO)', () => {
       manifestSha256: parsed.manifestSha256,
       objectSha256: sha256(sealed.der),
       objectSize: sealed.der.byteLength,
+      receipt: expect.any(String),
     });
     const acceptedAt = new Date(answer.body['acceptedAt'] as string);
     const objectKey = objectKeyOf(envelopeId, acceptedAt);
@@ -180,7 +181,63 @@ describe('POST /v1/envelopes (MinIO)', () => {
     );
     expect(event.envelope?.files.map((f) => f.name.split('_')[0])).toEqual(['UPPLAN', 'UPSIKYU', 'UPHOSOKU']);
     expect(Number(event.envelope?.acceptedAt?.seconds)).toBe(Math.floor(acceptedAt.getTime() / 1000));
-    expect(Number(event.envelope?.createdAt?.seconds)).toBe(Date.UTC(2026, 10, 24, 5, 30, 0) / 1000);
+    expect(Number(event.envelope?.createdAt?.seconds)).toBe(Date.parse(sealed.manifest.createdAt) / 1000);
+  });
+
+  it('answers with a signed acceptance receipt that verifies against the platform certificate', async () => {
+    const sealed = await sealAtoB();
+    const parsed = parseEnvelope(sealed.der);
+
+    const answer = await harness.post(sealed.der, tokenA);
+
+    expect(answer.status).toBe(202);
+    const der = Buffer.from(answer.body['receipt'] as string, 'base64');
+    const receipt = parseReceipt(der);
+    expect(receipt.signerCertificate.sha256).toBe(harness.platform.fingerprint);
+    // the platform certificate is issued by the platform CA
+    const platformCa = new X509Certificate(harness.platformCa.certificate);
+    expect(new X509Certificate(receipt.signerCertificate.der).verify(platformCa.publicKey)).toBe(true);
+    expect(receipt.body).toEqual({
+      type: 'acceptance',
+      version: 1,
+      envelopeId: sealed.manifest.envelopeId,
+      manifestSha256: parsed.manifestSha256,
+      contentSha256: parsed.contentSha256,
+      objectSha256: sha256(sealed.der),
+      sender: A,
+      recipient: B,
+      acceptedAt: answer.body['acceptedAt'],
+      platform: 'renkei',
+    });
+    const [row] = await harness.query<{ acceptance_receipt: Buffer; acceptance_receipt_sha256: string }>(
+      'select acceptance_receipt, acceptance_receipt_sha256 from intake.envelope where envelope_id = $1',
+      [sealed.manifest.envelopeId],
+    );
+    expect(row.acceptance_receipt.equals(der)).toBe(true);
+    expect(row.acceptance_receipt_sha256).toBe(sha256(der));
+  });
+
+  it('serves the acceptance receipt to the sender and the recipient only', async () => {
+    const sealed = await sealAtoB();
+    const answer = await harness.post(sealed.der, tokenA);
+    const { envelopeId } = sealed.manifest;
+    const tokenB = harness.tokenFor(officeB, B.officeNumber, ['11']);
+    const tokenC = harness.tokenFor(officeC, C.officeNumber, ['43']);
+
+    const bySender = await harness.acceptanceReceipt(envelopeId, tokenA);
+    const byRecipient = await harness.acceptanceReceipt(envelopeId, tokenB);
+    const byOther = await harness.acceptanceReceipt(envelopeId, tokenC);
+    const unknown = await harness.acceptanceReceipt(randomUUID(), tokenA);
+    const invalid = await harness.acceptanceReceipt('not-a-uuid', tokenA);
+
+    expect(bySender).toMatchObject({ status: 200, contentType: 'application/cms' });
+    expect(bySender.body.toString('base64')).toBe(answer.body['receipt']);
+    expect(byRecipient.body.equals(bySender.body)).toBe(true);
+    expect(byOther.status).toBe(404);
+    expect(JSON.parse(byOther.body.toString('utf8'))).toMatchObject({ code: 'ENVELOPE_NOT_FOUND' });
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body.toString('utf8'))).toMatchObject({ code: 'ENVELOPE_NOT_FOUND' });
+    expect(JSON.parse(invalid.body.toString('utf8'))).toMatchObject({ code: 'ENVELOPE_ID_INVALID' });
   });
 
   it('answers a replay with ENVELOPE_DUPLICATE and the first acceptance, storing nothing more', async () => {
@@ -199,6 +256,7 @@ describe('POST /v1/envelopes (MinIO)', () => {
           envelopeId: sealed.manifest.envelopeId,
           status: 'accepted',
           acceptedAt: first.body['acceptedAt'],
+          receipt: first.body['receipt'],
         },
       },
     });
@@ -243,10 +301,12 @@ describe('POST /v1/envelopes (MinIO)', () => {
   it('refuses a tampered manifest with SIGNATURE_INVALID', async () => {
     const sealed = await sealAtoB();
     const der = Buffer.from(sealed.der);
-    const at = der.indexOf(Buffer.from('"createdAt":"2026-11-24T05:30:00.000Z"'));
+    const createdAt = `"createdAt":"${sealed.manifest.createdAt}"`;
+    expect(createdAt).toMatch(/\.000Z"$/);
+    const at = der.indexOf(Buffer.from(createdAt));
     expect(at).toBeGreaterThan(0);
-    // still canonical JSON of a valid manifest, just not the signed one
-    der[at + '"createdAt":"2026-11-24T05:30:00.00'.length] = '1'.charCodeAt(0);
+    // still canonical JSON of a valid manifest, just not the signed one (milliseconds .000 → .001)
+    der[at + createdAt.length - 3] = '1'.charCodeAt(0);
 
     await expectRefused(der, sealed.manifest.envelopeId, { status: 422, code: 'SIGNATURE_INVALID' });
   });

@@ -7,10 +7,11 @@ import {
   parseEnvelope,
   verifySignature,
   type Manifest,
-  type OfficeCertificateIdentity,
+  type PrincipalIdentity,
   type ParsedEnvelope,
 } from '@renkei/envelope';
 import { ObjectStore, type AuthPrincipal } from '@renkei/platform';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { KnownOfficeStatus } from '../directory/known-office.entity';
 import { KnownOfficeRepository } from '../directory/known-office.repository';
@@ -21,6 +22,7 @@ import { IntakeError, IntakeErrorCode } from './envelopes.errors';
 import { INTAKE_CODE_OF_ENVELOPE } from './error-mapping.util';
 import { IntakeClock } from './intake.clock';
 import { sendUnitProblems } from './send-unit.util';
+import { PLATFORM_NAME, ReceiptSigner } from './receipt.signer';
 import { SignerCertificatePolicy } from './signer-certificate.policy';
 
 /** the 202 body */
@@ -31,6 +33,8 @@ export interface AcceptedEnvelope {
   readonly manifestSha256: string;
   readonly objectSha256: string;
   readonly objectSize: number;
+  /** base64 DER of the platform's signed acceptance receipt (docs/envelope.md §10) */
+  readonly receipt: string;
 }
 
 const CMS_MEDIA_TYPE = 'application/cms';
@@ -52,18 +56,20 @@ export class EnvelopesService {
     @Inject(EnvelopeRepository) private readonly envelopes: EnvelopeRepository,
     @Inject(ObjectStore) private readonly objects: ObjectStore,
     @Inject(IntakeClock) private readonly clock: IntakeClock,
+    @Inject(ReceiptSigner) private readonly receipts: ReceiptSigner,
   ) {}
 
   async accept(principal: AuthPrincipal, der: Buffer): Promise<AcceptedEnvelope> {
+    // without a receipt key nothing is accepted: refuse before anything is stored
+    this.receipts.assertReady();
     const parsed = this.verify(der);
     const { manifest } = parsed;
     // the chain may pass through CA certificates the sender included in the SignedData
-    const signer = this.signerPolicy.validate(
-      parsed.signerCertificate,
-      parsed.otherCertificates,
-      this.clock.now(),
-    );
-    this.checkBinding(principal, signer, manifest);
+    const signer = this.signerPolicy.validate(parsed.signerCertificate, parsed.otherCertificates, {
+      at: this.clock.now(),
+      signedAt: new Date(manifest.createdAt),
+    });
+    this.checkBinding(principal, parsed, signer);
     await this.checkRecipient(manifest);
     this.checkSendUnit(manifest);
     try {
@@ -95,6 +101,23 @@ export class EnvelopesService {
   }
 
   /**
+   * The acceptance receipt of an envelope, to its sender or its recipient; anyone else gets the answer of an
+   * unknown id, so ids cannot be probed.
+   */
+  async acceptanceReceipt(principal: AuthPrincipal, envelopeId: string): Promise<Buffer> {
+    const row = await this.envelopes.getById(envelopeId);
+    const office = principal.officeNumber;
+    const party = row !== null && (row.senderOfficeNumber === office || row.recipientOfficeNumber === office);
+    if (!party || !row.acceptanceReceipt) {
+      throw new IntakeError(
+        IntakeErrorCode.ENVELOPE_NOT_FOUND,
+        'no acceptance receipt of such an envelope for this office',
+      );
+    }
+    return row.acceptanceReceipt;
+  }
+
+  /**
    * check 2: structure, manifest, signature over the signed attributes and the content digest; the DER reader
    * parses, and the signer's public key comes from the policy's certificate cache
    */
@@ -111,13 +134,18 @@ export class EnvelopesService {
     }
   }
 
-  /** check 4: signer = token office = manifest sender, and the sender's service type is the certificate's */
-  private checkBinding(
-    principal: AuthPrincipal,
-    signer: OfficeCertificateIdentity,
-    manifest: Manifest,
-  ): void {
-    const { sender } = manifest;
+  /**
+   * check 4: the token was issued for the signer certificate; signer = token office = manifest sender; the
+   * sender's service type is the certificate's
+   */
+  private checkBinding(principal: AuthPrincipal, parsed: ParsedEnvelope, signer: PrincipalIdentity): void {
+    if (principal.certificateSha256 !== parsed.signerCertificate.sha256) {
+      throw new IntakeError(
+        IntakeErrorCode.SENDER_MISMATCH,
+        'the token was issued for another certificate than the one that signed the envelope',
+      );
+    }
+    const { sender } = parsed.manifest;
     if (signer.officeNumber !== principal.officeNumber || sender.officeNumber !== signer.officeNumber) {
       throw new IntakeError(
         IntakeErrorCode.SENDER_MISMATCH,
@@ -174,6 +202,8 @@ export class EnvelopesService {
       envelopeId: existing.envelopeId,
       status: existing.status,
       acceptedAt: existing.acceptedAt.toISOString(),
+      // an agent that lost the 202 gets its receipt here
+      ...(existing.acceptanceReceipt ? { receipt: existing.acceptanceReceipt.toString('base64') } : {}),
     });
   }
 
@@ -191,6 +221,23 @@ export class EnvelopesService {
       contentType: CMS_MEDIA_TYPE,
     });
     const envelope = this.envelopeRow(parsed, objectKey, stored.size, stored.sha256, acceptedAt);
+    // signed before the commit: the row and its receipt are stored together or not at all
+    const receipt = Buffer.from(
+      this.receipts.sign({
+        type: 'acceptance',
+        version: 1,
+        envelopeId: manifest.envelopeId,
+        manifestSha256: parsed.manifestSha256,
+        contentSha256: parsed.contentSha256,
+        objectSha256: stored.sha256,
+        sender: { ...manifest.sender },
+        recipient: { ...manifest.recipient },
+        acceptedAt: acceptedAt.toISOString(),
+        platform: PLATFORM_NAME,
+      }),
+    );
+    envelope.acceptanceReceipt = receipt;
+    envelope.acceptanceReceiptSha256 = createHash('sha256').update(receipt).digest('hex');
     await session.createWithEvents(envelope, [envelopeAcceptedEvent(envelope, this.clock.uuid())]);
     return {
       envelopeId: envelope.envelopeId,
@@ -199,6 +246,7 @@ export class EnvelopesService {
       manifestSha256: envelope.manifestSha256,
       objectSha256: stored.sha256,
       objectSize: stored.size,
+      receipt: receipt.toString('base64'),
     };
   }
 

@@ -49,6 +49,13 @@ describe('envelope error mapping', () => {
       422,
     ],
     [CertificatePolicyErrorCode.CERTIFICATE_UNREADABLE, IntakeErrorCode.ENVELOPE_MALFORMED, 400],
+    [CertificatePolicyErrorCode.CERTIFICATE_REVOKED, IntakeErrorCode.CERTIFICATE_REVOKED, 422],
+    [CertificatePolicyErrorCode.CERTIFICATE_PATH_INVALID, IntakeErrorCode.CERTIFICATE_PATH_INVALID, 422],
+    [
+      CertificatePolicyErrorCode.CERTIFICATE_KEY_UNSUPPORTED,
+      IntakeErrorCode.CERTIFICATE_KEY_UNSUPPORTED,
+      422,
+    ],
     [
       CertificatePolicyErrorCode.TRUST_ANCHORS_NOT_CONFIGURED,
       IntakeErrorCode.TRUST_ANCHORS_NOT_CONFIGURED,

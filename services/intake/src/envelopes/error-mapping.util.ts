@@ -23,6 +23,8 @@ export const INTAKE_CODE_OF_ENVELOPE: Readonly<Record<EnvelopeErrorCode, IntakeE
   [EnvelopeErrorCode.DECRYPTION_FAILED]: IntakeErrorCode.ENVELOPE_MALFORMED,
   [EnvelopeErrorCode.FILE_SIZE_MISMATCH]: IntakeErrorCode.ENVELOPE_MALFORMED,
   [EnvelopeErrorCode.FILE_DIGEST_MISMATCH]: IntakeErrorCode.ENVELOPE_MALFORMED,
+  // only receipts raise it; intake parses none
+  [EnvelopeErrorCode.RECEIPT_INVALID]: IntakeErrorCode.ENVELOPE_MALFORMED,
 };
 
 export const INTAKE_CODE_OF_POLICY: Readonly<Record<CertificatePolicyErrorCode, IntakeErrorCode>> = {
@@ -32,4 +34,7 @@ export const INTAKE_CODE_OF_POLICY: Readonly<Record<CertificatePolicyErrorCode, 
   [CertificatePolicyErrorCode.CERTIFICATE_NOT_YET_VALID]: IntakeErrorCode.CERTIFICATE_NOT_YET_VALID,
   [CertificatePolicyErrorCode.CERTIFICATE_EXPIRED]: IntakeErrorCode.CERTIFICATE_EXPIRED,
   [CertificatePolicyErrorCode.CERTIFICATE_PROFILE_MISMATCH]: IntakeErrorCode.CERTIFICATE_PROFILE_MISMATCH,
+  [CertificatePolicyErrorCode.CERTIFICATE_REVOKED]: IntakeErrorCode.CERTIFICATE_REVOKED,
+  [CertificatePolicyErrorCode.CERTIFICATE_PATH_INVALID]: IntakeErrorCode.CERTIFICATE_PATH_INVALID,
+  [CertificatePolicyErrorCode.CERTIFICATE_KEY_UNSUPPORTED]: IntakeErrorCode.CERTIFICATE_KEY_UNSUPPORTED,
 };

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { deliveryRuntime } from '../delivery.runtime';
+import { ReceiptSignerPolicy } from './receipt-signer.policy';
+import { ReceiptsClock } from './receipts.clock';
+import { ReceiptsController } from './receipts.controller';
+import { ReceiptsService } from './receipts.service';
+import { RecipientReceiptRepository } from './recipient-receipt.repository';
+
+/** Recipient receipts: verified, recorded once, announced (delivery.receipt.recorded.v1), served to both parties. */
+@Module({
+  imports: [deliveryRuntime],
+  controllers: [ReceiptsController],
+  providers: [ReceiptsClock, ReceiptSignerPolicy, RecipientReceiptRepository, ReceiptsService],
+})
+export class ReceiptsModule {}
