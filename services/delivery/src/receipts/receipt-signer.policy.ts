@@ -1,42 +1,40 @@
-// Who may sign a recipient receipt: an office certificate that chains to the trust anchors, valid now, with the
-// office profile. Today OfficeCertificatePolicy over TRUST_ANCHORS_PEM; the live trust read model
-// (trust/recipient-certificate.policy.ts) replaces it behind this one injectable.
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  CertificatePolicyError,
-  CertificatePolicyErrorCode,
-  OfficeCertificatePolicy,
-  type OfficeCertificateIdentity,
-} from '@renkei/envelope';
-import { PlatformConfig } from '@renkei/platform';
+// Who may sign a recipient receipt: a certificate delivery's live trust read model accepts (chain to an active
+// anchor, validity now and when the receipt says it was signed, revocation, key, profile) holding the office
+// role. Refusals become the receipt route's codes: TRUST_ANCHORS_NOT_CONFIGURED, or RECEIPT_SIGNER_UNTRUSTED
+// with the policy's code as the reason.
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrincipalIdentity, ValidationTimes } from '@renkei/envelope';
 import { DeliveryError, DeliveryErrorCode } from '../envelopes/envelopes.errors';
+import { RecipientCertificatePolicy } from '../trust/recipient-certificate.policy';
+import { RecipientCertificateError, RecipientCertificateErrorCode } from '../trust/trust.errors';
 
 @Injectable()
-export class ReceiptSignerPolicy implements OnModuleInit {
-  private readonly logger = new Logger(ReceiptSignerPolicy.name);
-  private policy = new OfficeCertificatePolicy([]);
+export class ReceiptSignerPolicy {
+  constructor(
+    @Inject(RecipientCertificatePolicy) private readonly certificates: RecipientCertificatePolicy,
+  ) {}
 
-  constructor(@Inject(PlatformConfig) private readonly config: PlatformConfig) {}
-
-  onModuleInit(): void {
-    this.policy = OfficeCertificatePolicy.fromPem(this.config.auth.trustAnchorsPem);
-    if (this.policy.anchorCount === 0) {
-      this.logger.warn('TRUST_ANCHORS_PEM is not set: no recipient receipt can be recorded until it is');
-    }
-  }
-
-  /** The office identity of the receipt's signer at `at`, or a DeliveryError saying why it is refused. */
-  validate(signerDer: Uint8Array, others: readonly Uint8Array[], at: Date): OfficeCertificateIdentity {
+  /** The office the receipt's signer binds, or a DeliveryError saying why it is refused. */
+  validate(signerDer: Uint8Array, others: readonly Uint8Array[], times: ValidationTimes): PrincipalIdentity {
+    let identity: PrincipalIdentity;
     try {
-      return this.policy.validate(signerDer, others, at);
+      identity = this.certificates.validate(signerDer, others, times);
     } catch (error) {
-      if (!(error instanceof CertificatePolicyError)) throw error;
-      if (error.code === CertificatePolicyErrorCode.TRUST_ANCHORS_NOT_CONFIGURED) {
+      if (!(error instanceof RecipientCertificateError)) throw error;
+      if (error.code === RecipientCertificateErrorCode.TRUST_ANCHORS_NOT_CONFIGURED) {
         throw new DeliveryError(DeliveryErrorCode.TRUST_ANCHORS_NOT_CONFIGURED, error.message);
       }
       throw new DeliveryError(DeliveryErrorCode.RECEIPT_SIGNER_UNTRUSTED, error.message, {
         reason: error.code,
       });
     }
+    if (identity.role !== 'office') {
+      throw new DeliveryError(
+        DeliveryErrorCode.RECEIPT_SIGNER_UNTRUSTED,
+        `a receipt is signed by an office certificate, not a ${identity.role} certificate`,
+        { reason: 'CERTIFICATE_PROFILE_MISMATCH' },
+      );
+    }
+    return identity;
   }
 }

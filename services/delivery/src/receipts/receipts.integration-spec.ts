@@ -5,6 +5,7 @@ import { decodeEvent, ReceiptVerdict, Topics } from '@renkei/contracts';
 import { signReceipt, type RecipientReceiptBody } from '@renkei/envelope';
 import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
 import { EventBus, type IncomingMessage } from '@renkei/platform';
+import { certificateRevokedMessage } from '@renkei/platform/testing';
 import { createDevCa, expectEventually, issueOfficeCertificate, type DevCredential } from '@renkei/testing';
 import { createHash, randomUUID } from 'node:crypto';
 import { deliveryApp } from '../delivery.app';
@@ -48,10 +49,13 @@ function receiptBody(
     reasons: [],
     recipient: { officeNumber: recipient, serviceType: '46' },
     sender: { officeNumber: SENDER, serviceType: '43' },
-    receivedAt: '2026-11-24T06:06:00.000Z',
+    receivedAt: RECEIVED_AT,
     ...overrides,
   };
 }
+
+// a receipt time inside the test certificates' validity (they start yesterday), whole seconds
+const RECEIVED_AT = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
 
 const signed = (body: RecipientReceiptBody, credential: DevCredential): Buffer =>
   Buffer.from(signReceipt(body, { certificate: credential.certificate, privateKey: credential.privateKey }));
@@ -169,7 +173,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
         verdict: 'accepted',
         reasonCodes: [],
         receiptSha256: sha256(der),
-        receivedAt: '2026-11-24T06:06:00.000Z',
+        receivedAt: RECEIVED_AT,
         recordedAt: expect.any(String),
       },
     });
@@ -195,7 +199,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
         receiptSha256: sha256(der),
         verdict: 'accepted',
         reasonCodes: [],
-        receivedAt: '2026-11-24T06:06:00.000Z',
+        receivedAt: RECEIVED_AT,
         receipt: `/v1/envelopes/${envelopeId}/receipts/recipient`,
       },
     });
@@ -228,7 +232,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
       receiptSha256: sha256(der),
     });
     expect(event.meta).toMatchObject({ producer: 'delivery', type: 'renkei.delivery.v1.ReceiptRecorded' });
-    expect(Number(event.receiptedAt?.seconds)).toBe(Date.parse('2026-11-24T06:06:00.000Z') / 1000);
+    expect(Number(event.receiptedAt?.seconds)).toBe(Date.parse(RECEIVED_AT) / 1000);
   });
 
   it('records a rejection with its reason codes as the rejected step', async () => {
@@ -379,6 +383,36 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
         code: 'RECEIPT_SIGNER_UNTRUSTED',
       },
     );
+  });
+
+  it('refuses a receipt whose signer the certificate service revoked with RECEIPT_SIGNER_UNTRUSTED (CERTIFICATE_REVOKED), once the revocation event arrived', async () => {
+    const { officeNumber, credential } = newRecipient();
+    const envelopeId = await fileEnvelope(officeNumber);
+    const revocation = certificateRevokedMessage(credential.certificate, { anchorId: randomUUID() });
+    await service.running.app.get(EventBus).publish([revocation]);
+    await expectEventually(async () => {
+      const rows = await service.database.rows<{ n: number }>(
+        'select count(*)::int as n from delivery.revoked_certificate_view',
+      );
+      expect(rows[0].n).toBeGreaterThan(0);
+    });
+
+    await expectEventually(async () => {
+      const answer = await post(
+        envelopeId,
+        signed(receiptBody(envelopeId, officeNumber), credential),
+        tokenOf(officeNumber, credential),
+      );
+      expect(answer).toMatchObject({
+        status: 422,
+        body: { code: 'RECEIPT_SIGNER_UNTRUSTED', details: { reason: 'CERTIFICATE_REVOKED' } },
+      });
+    });
+    expect(
+      await get(`/v1/envelopes/${envelopeId}/receipts/recipient`, tokenOf(officeNumber, credential)),
+    ).toMatchObject({
+      status: 404,
+    });
   });
 
   it('refuses a receipt signed by another office, or with another certificate than the token, with RECEIPT_SIGNER_MISMATCH', async () => {

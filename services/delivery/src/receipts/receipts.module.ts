@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { deliveryRuntime } from '../delivery.runtime';
+import { TrustModule } from '../trust/trust.module';
 import { ReceiptSignerPolicy } from './receipt-signer.policy';
 import { ReceiptsClock } from './receipts.clock';
 import { ReceiptsController } from './receipts.controller';
@@ -8,7 +9,7 @@ import { RecipientReceiptRepository } from './recipient-receipt.repository';
 
 /** Recipient receipts: verified, recorded once, announced (delivery.receipt.recorded.v1), served to both parties. */
 @Module({
-  imports: [deliveryRuntime],
+  imports: [deliveryRuntime, TrustModule],
   controllers: [ReceiptsController],
   providers: [ReceiptsClock, ReceiptSignerPolicy, RecipientReceiptRepository, ReceiptsService],
 })

@@ -10,7 +10,7 @@ import {
   type ParsedReceipt,
   type RecipientReceiptBody,
 } from '@renkei/envelope';
-import type { AuthPrincipal } from '@renkei/platform';
+import { PlatformConfig, type AuthPrincipal } from '@renkei/platform';
 import type { EnvelopeEntity } from '../envelopes/envelope.entity';
 import { DeliveryError, DeliveryErrorCode } from '../envelopes/envelopes.errors';
 import { receiptRecordedEvent } from './receipt-recorded.util';
@@ -49,6 +49,7 @@ export class ReceiptsService {
     @Inject(RecipientReceiptRepository) private readonly receipts: RecipientReceiptRepository,
     @Inject(ReceiptSignerPolicy) private readonly signerPolicy: ReceiptSignerPolicy,
     @Inject(ReceiptsClock) private readonly clock: ReceiptsClock,
+    @Inject(PlatformConfig) private readonly config: PlatformConfig,
   ) {}
 
   async record(principal: AuthPrincipal, envelopeId: string, der: Buffer): Promise<RecordOutcome> {
@@ -59,11 +60,15 @@ export class ReceiptsService {
     }
     const parsed = this.parse(der);
     const body = this.recipientBody(parsed);
-    const signer = this.signerPolicy.validate(
-      parsed.signerCertificate.der,
-      parsed.otherCertificates,
-      this.clock.now(),
-    );
+    const now = this.clock.now();
+    if (Date.parse(body.receivedAt) > now.getTime() + this.config.auth.clockSkewSeconds * 1000) {
+      throw new DeliveryError(DeliveryErrorCode.RECEIPT_INVALID, 'the receipt is dated in the future');
+    }
+    // valid now and when the recipient says it signed
+    const signer = this.signerPolicy.validate(parsed.signerCertificate.der, parsed.otherCertificates, {
+      at: now,
+      signedAt: new Date(body.receivedAt),
+    });
     this.checkSigner(principal, signer, parsed, known, body);
     this.checkEnvelope(envelopeId, known, body);
     const outcome = await this.receipts.exclusively(envelopeId, async (session) => {
