@@ -4,6 +4,7 @@ import { platformServices } from '@renkei/standalone';
 import { signChallenge } from '@renkei/envelope';
 import { HttpKeySetSource, migrateServices, TokenVerifier } from '@renkei/platform';
 import { createDevCa, issueOfficeCertificate, readInfraEnv, uniqueName } from '@renkei/testing';
+import { issuePlatformCertificate } from '@renkei/pki';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort, probe, repoRoot, RunningProcess, startProcess, waitForReady } from '@renkei/testing';
@@ -12,6 +13,8 @@ const infra = readInfraEnv();
 const databaseName = uniqueName('e2e_cluster').replace(/-/g, '_');
 // the certificate service issues tokens only for offices whose certificates chain to a configured anchor
 const devCa = createDevCa();
+// intake signs acceptance receipts with a platform certificate (required in cluster mode)
+const platformReceipts = issuePlatformCertificate(devCa, { name: 'Renkei Platform Receipts — TEST ONLY' });
 
 function databaseUrl(name: string): string {
   const url = new URL(infra.databaseUrl);
@@ -43,6 +46,8 @@ function clusterEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
     MINIO_BUCKET: infra.minio.bucket,
     TRUST_ANCHORS_PEM: devCa.certificatePem,
     TOKEN_SIGNING_KEY_SECRET: 'e2e-token-signing-key-secret',
+    RECEIPT_SIGNING_KEY_PEM: platformReceipts.privateKeyPem,
+    RECEIPT_CERTIFICATE_PEM: platformReceipts.certificatePem,
     ...overrides,
   };
 }
