@@ -70,6 +70,10 @@ export abstract class PlatformConfig {
   abstract readonly trust: { readonly refreshIntervalMs: number };
   /** registry's office certificate expiry job (docs/trust.md) */
   abstract readonly certificateExpiry: { readonly checkIntervalSeconds: number };
+  /** registry's office registration: whether the office must be active in the 事業所台帳 (docs/registry.md) */
+  abstract readonly registration: { readonly requiresOfficeMaster: boolean };
+  /** registry's licence term job: renews or expires licences whose term ended */
+  abstract readonly licenceRenewal: { readonly intervalSeconds: number };
   /** names and values of secret variables, for log redaction; never log this object whole */
   abstract readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] };
   abstract readonly auth: AuthConfig;
@@ -155,6 +159,8 @@ export function loadPlatformConfig(
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     trust: { refreshIntervalMs: vars.TRUST_REFRESH_INTERVAL_MS },
     certificateExpiry: { checkIntervalSeconds: vars.CERTIFICATE_EXPIRY_CHECK_INTERVAL_SECONDS },
+    registration: { requiresOfficeMaster: vars.REGISTRATION_REQUIRES_OFFICE_MASTER },
+    licenceRenewal: { intervalSeconds: vars.LICENCE_RENEWAL_INTERVAL_SECONDS },
     secrets: { names, values },
     auth: {
       keySet: vars.AUTH_KEY_SET,

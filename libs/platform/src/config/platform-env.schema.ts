@@ -211,6 +211,17 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       min: 1,
       max: 86400,
     }),
+    LICENCE_RENEWAL_INTERVAL_SECONDS: env.int({
+      description: 'how often registry renews or expires licences whose term has ended (docs/licences.md)',
+      default: 3600,
+      min: 1,
+      max: 86400,
+    }),
+    REGISTRATION_REQUIRES_OFFICE_MASTER: env.bool({
+      description:
+        'registry refuses PUT /v1/offices/me unless the office is active in its prefecture 事業所台帳 with its service types (production: true)',
+      default: false,
+    }),
     TOKEN_LIFETIME_SECONDS: env.int({
       description: 'lifetime of the tokens the certificate service issues (never beyond the certificate)',
       default: 900,

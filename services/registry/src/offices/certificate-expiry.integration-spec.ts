@@ -10,6 +10,7 @@ import {
   quoteSchema,
   runMigrations,
   type AuthPrincipal,
+  type PlatformConfig,
 } from '@renkei/platform';
 import {
   createDevCa,
@@ -19,6 +20,9 @@ import {
   type DevCredential,
 } from '@renkei/testing';
 import type { DataSource } from 'typeorm';
+import { OfficeMasterClock } from '../office-master/office-master.clock';
+import { OfficeMasterRepository } from '../office-master/office-master.repository';
+import { OfficeMasterService } from '../office-master/office-master.service';
 import { CreateOfficeCertificateWarning1767830400000 } from '../migrations/1767830400000-CreateOfficeCertificateWarning';
 import { registryDefinition } from '../registry.definition';
 import { CertificateExpiryMetrics } from './certificate-expiry.metrics';
@@ -63,7 +67,17 @@ function replica(database: FreshDatabase, clock: MovableClock) {
     new CertificateExpiryMetrics(metrics),
     clock,
   );
-  const directory = new OfficesService(offices, new Outbox(registryDefinition.schema), clock, sut);
+  // registration without the 事業所台帳 requirement (REGISTRATION_REQUIRES_OFFICE_MASTER=false)
+  const master = new OfficeMasterService(new OfficeMasterRepository(dataSource), new OfficeMasterClock());
+  const config = { registration: { requiresOfficeMaster: false } } as PlatformConfig;
+  const directory = new OfficesService(
+    offices,
+    new Outbox(registryDefinition.schema),
+    clock,
+    sut,
+    master,
+    config,
+  );
   return { dataSource, metrics, sut, directory };
 }
 

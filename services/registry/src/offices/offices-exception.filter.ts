@@ -10,6 +10,7 @@ export function statusOf(code: OfficesErrorCode): HttpStatus {
     case OfficesErrorCode.OFFICE_NUMBER_INVALID:
       return HttpStatus.BAD_REQUEST;
     case OfficesErrorCode.OFFICE_CERTIFICATE_NOT_AUTHENTICATED:
+    case OfficesErrorCode.OFFICE_NOT_IN_MASTER:
       return HttpStatus.FORBIDDEN;
     case OfficesErrorCode.OFFICE_NOT_FOUND:
       return HttpStatus.NOT_FOUND;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OfficeMasterModule } from '../office-master/office-master.module';
 import { registryRuntime } from '../registry.runtime';
 import { CertificateExpiryJob } from './certificate-expiry.job';
 import { CertificateExpiryMetrics } from './certificate-expiry.metrics';
@@ -11,7 +12,7 @@ import { OfficesService } from './offices.service';
 
 /** The minimal office directory (docs/exchange.md, Directory) and its certificates' expiry (docs/trust.md). */
 @Module({
-  imports: [registryRuntime],
+  imports: [registryRuntime, OfficeMasterModule],
   controllers: [OfficesController],
   providers: [
     OfficesClock,
@@ -22,5 +23,7 @@ import { OfficesService } from './offices.service';
     CertificateExpiryService,
     CertificateExpiryJob,
   ],
+  // licences check that an applying office is active in the directory
+  exports: [OfficesService],
 })
 export class OfficesModule {}

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { AuthPrincipal, Outbox } from '@renkei/platform';
+import type { AuthPrincipal, Outbox, PlatformConfig } from '@renkei/platform';
 import type { EntityManager } from 'typeorm';
+import type { OfficeMasterService } from '../office-master/office-master.service';
 import type { CertificateExpiryService } from './certificate-expiry.service';
 import type { PresentedCertificate } from './dto/register-office.dto';
 import { OfficeEntity, OfficeStatus } from './office.entity';
@@ -46,7 +47,10 @@ function stored(sha256: string): OfficeEntity {
   });
 }
 
-function setup(existing: OfficeEntity | null) {
+function setup(
+  existing: OfficeEntity | null,
+  options: { requiresOfficeMaster?: boolean; activeInMaster?: boolean } = {},
+) {
   const manager = {} as EntityManager;
   const mocks = {
     offices: {
@@ -59,12 +63,16 @@ function setup(existing: OfficeEntity | null) {
     outbox: { add: jest.fn(async () => undefined) },
     clock: { now: () => NOW, uuid: () => '0b7f6a9e-3c1d-4a51-9a55-6f8f5d1c2b3a' },
     expiry: { statusOf: jest.fn() },
+    master: { isActive: jest.fn(async () => options.activeInMaster ?? false) },
   };
+  const config = { registration: { requiresOfficeMaster: options.requiresOfficeMaster ?? false } };
   const sut = new OfficesService(
     mocks.offices as unknown as OfficeRepository,
     mocks.outbox as unknown as Outbox,
     mocks.clock as OfficesClock,
     mocks.expiry as unknown as CertificateExpiryService,
+    mocks.master as unknown as OfficeMasterService,
+    config as PlatformConfig,
   );
   return { sut, mocks };
 }
@@ -127,6 +135,33 @@ describe(OfficesService.name, () => {
       await codeOf(sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64), '1310000002'))),
     ).toBe(OfficesErrorCode.OFFICE_CERTIFICATE_NOT_AUTHENTICATED);
     expect(mocks.offices.transaction).not.toHaveBeenCalled();
+  });
+
+  it('registers without asking the office master when REGISTRATION_REQUIRES_OFFICE_MASTER is false', async () => {
+    const { sut, mocks } = setup(null, { requiresOfficeMaster: false, activeInMaster: false });
+
+    const result = await sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64)));
+
+    expect(result.created).toBe(true);
+    expect(mocks.master.isActive).not.toHaveBeenCalled();
+  });
+
+  it('refuses with OFFICE_NOT_IN_MASTER, before touching the directory, an office not active in the master', async () => {
+    const { sut, mocks } = setup(null, { requiresOfficeMaster: true, activeInMaster: false });
+
+    expect(await codeOf(sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64))))).toBe(
+      OfficesErrorCode.OFFICE_NOT_IN_MASTER,
+    );
+    expect(mocks.master.isActive).toHaveBeenCalledWith('1310000001', '43', NOW);
+    expect(mocks.offices.transaction).not.toHaveBeenCalled();
+  });
+
+  it('registers an office active in the master with its service type when the master is required', async () => {
+    const { sut } = setup(null, { requiresOfficeMaster: true, activeInMaster: true });
+
+    const result = await sut.register(principal('a'.repeat(64)), certificate('a'.repeat(64)));
+
+    expect(result.created).toBe(true);
   });
 
   it("answers the calling office's own record with its certificate status", async () => {

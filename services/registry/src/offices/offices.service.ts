@@ -2,7 +2,8 @@
 // token reads it. Every change commits with its registry.office.changed.v1 event (outbox), so intake's read
 // model follows the directory.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuthPrincipal, Outbox } from '@renkei/platform';
+import { AuthPrincipal, Outbox, PlatformConfig } from '@renkei/platform';
+import { OfficeMasterService } from '../office-master/office-master.service';
 import { CertificateExpiryService, CertificateStatus } from './certificate-expiry.service';
 import { pemOf, PresentedCertificate } from './dto/register-office.dto';
 import { officeChangedEvent } from './office-changed.event';
@@ -52,10 +53,13 @@ export class OfficesService {
     @Inject(Outbox) private readonly outbox: Outbox,
     @Inject(OfficesClock) private readonly clock: OfficesClock,
     @Inject(CertificateExpiryService) private readonly expiry: CertificateExpiryService,
+    @Inject(OfficeMasterService) private readonly master: OfficeMasterService,
+    @Inject(PlatformConfig) private readonly config: PlatformConfig,
   ) {}
 
   async register(principal: AuthPrincipal, certificate: PresentedCertificate): Promise<Registration> {
     checkAuthenticated(principal, certificate);
+    await this.checkInMaster(principal.officeNumber, certificate.serviceTypes);
     const result = await this.offices.transaction(async (manager) => {
       const now = this.clock.now();
       const fresh = Object.assign(new OfficeEntity(), {
@@ -95,6 +99,20 @@ export class OfficesService {
       );
     }
     return { created: result.created, office: registeredOf(result.office) };
+  }
+
+  /** with REGISTRATION_REQUIRES_OFFICE_MASTER, every service type must be active in the 事業所台帳 */
+  private async checkInMaster(officeNumber: string, serviceTypes: readonly string[]): Promise<void> {
+    if (!this.config.registration.requiresOfficeMaster) return;
+    const now = this.clock.now();
+    for (const serviceType of serviceTypes) {
+      if (!(await this.master.isActive(officeNumber, serviceType, now))) {
+        throw new OfficesError(
+          OfficesErrorCode.OFFICE_NOT_IN_MASTER,
+          `office ${officeNumber} is not active with service type ${serviceType} in its prefecture's office master`,
+        );
+      }
+    }
   }
 
   async getOwn(principal: AuthPrincipal): Promise<OwnOffice> {
