@@ -14,6 +14,7 @@ import { EventMetaSchema } from './gen/renkei/common/v1/event_meta_pb';
 import { ReceiptRecordedSchema } from './gen/renkei/delivery/v1/receipt_recorded_pb';
 import { EnvelopeAcceptedSchema } from './gen/renkei/intake/v1/envelope_accepted_pb';
 import { ProbeRecordedSchema } from './gen/renkei/platform/v1/probe_pb';
+import { LicenceChangedSchema } from './gen/renkei/registry/v1/licence_changed_pb';
 import { OfficeChangedSchema } from './gen/renkei/registry/v1/office_changed_pb';
 import {
   EnvelopeAvailableSchema,
@@ -24,6 +25,7 @@ import { Topics, type TopicKey } from './topics';
 export const TopicSchemas = {
   platformProbeRecorded: ProbeRecordedSchema,
   registryOfficeChanged: OfficeChangedSchema,
+  registryLicenceChanged: LicenceChangedSchema,
   intakeEnvelopeAccepted: EnvelopeAcceptedSchema,
   storageEnvelopeAvailable: EnvelopeAvailableSchema,
   storageEnvelopeDownloaded: EnvelopeDownloadedSchema,

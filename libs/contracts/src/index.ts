@@ -8,5 +8,6 @@ export * from './gen/renkei/exchange/v1/envelope_pb';
 export * from './gen/renkei/intake/v1/envelope_accepted_pb';
 export * from './gen/renkei/storage/v1/envelope_events_pb';
 export * from './gen/renkei/registry/v1/office_changed_pb';
+export * from './gen/renkei/registry/v1/licence_changed_pb';
 export * from './gen/renkei/certificate/v1/trust_events_pb';
 export * from './gen/renkei/delivery/v1/receipt_recorded_pb';

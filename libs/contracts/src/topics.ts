@@ -48,6 +48,18 @@ export const Topics = {
       'The latest state of each office in the directory (status, service types, encryption certificate). ' +
       'Compacted: the last event per office number is its state; intake keeps a local read model of it.',
   },
+  registryLicenceChanged: {
+    name: 'registry.licence.changed.v1',
+    message: 'renkei.registry.v1.LicenceChanged',
+    key: 'office number',
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    consumers: [],
+    description:
+      "The latest state of each office's licence (pending, active, suspended, expired, cancelled; term; " +
+      'auto-renew). Compacted: the last event per office number is its licence; intake and delivery will keep ' +
+      'local read models of it.',
+  },
   intakeEnvelopeAccepted: {
     name: 'intake.envelope.accepted.v1',
     message: 'renkei.intake.v1.EnvelopeAccepted',
