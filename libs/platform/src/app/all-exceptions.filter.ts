@@ -23,6 +23,31 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
 };
 
+/** Codes of the request-body parser's refusals (body-parser `type`), which reach this filter unmapped. */
+const CODE_BY_BODY_ERROR: Record<string, string> = {
+  'entity.too.large': 'BODY_TOO_LARGE',
+  'entity.parse.failed': 'BODY_MALFORMED',
+  'entity.verify.failed': 'BODY_MALFORMED',
+  'encoding.unsupported': 'BODY_ENCODING_UNSUPPORTED',
+  'charset.unsupported': 'BODY_ENCODING_UNSUPPORTED',
+  'request.aborted': 'BODY_ABORTED',
+  'request.size.invalid': 'BODY_MALFORMED',
+};
+
+/** A client error the body parser raised before any handler ran: its status, and a stable code for it. */
+export function bodyParserRefusal(
+  exception: unknown,
+): { status: number; code: string; message: string } | undefined {
+  if (typeof exception !== 'object' || exception === null) return undefined;
+  const { type, status, expose } = exception as { type?: unknown; status?: unknown; expose?: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number' || expose !== true) return undefined;
+  if (status < 400 || status > 499) return undefined;
+  const code = CODE_BY_BODY_ERROR[type] ?? CODE_BY_STATUS[status] ?? `HTTP_${status}`;
+  const message =
+    status === 413 ? 'the request body is too large for this route' : 'the request body cannot be read';
+  return { status, code, message };
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
@@ -43,6 +68,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       };
       this.logger.debug({ code: body.code, status }, 'request refused');
       response.status(status).json(body);
+      return;
+    }
+    // the body parser refuses before any handler: a client error, never a 500
+    const refusal = bodyParserRefusal(exception);
+    if (refusal) {
+      this.logger.debug({ code: refusal.code, status: refusal.status }, 'request body refused');
+      response.status(refusal.status).json({ code: refusal.code, message: refusal.message, correlationId });
       return;
     }
     this.logger.error({ err: exception }, 'unhandled error');
