@@ -1,5 +1,6 @@
 // The 事業所台帳 on the real PostgreSQL: registry booted on a fresh, migrated database, verifying tokens from a
 // JWKS served over HTTP as the certificate service would; 国保連, operator and office tokens minted by the test.
+import { Ms932Codec } from '@renkei/careplan';
 import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
 import type { TokenClaims } from '@renkei/platform';
 import { createDevCa, issueOfficeCertificate } from '@renkei/testing';
@@ -227,7 +228,6 @@ describe('registry office master (事業所台帳)', () => {
 
   it('reads an MS932 CSV upload with Japanese headers and values', async () => {
     const number = officeNumberOf('03', 1);
-    const { Ms932Codec } = await import('@renkei/careplan');
     const csv = new Ms932Codec().encode([
       [
         '事業所番号',
@@ -359,7 +359,6 @@ describe('registry office master (事業所台帳)', () => {
   });
 
   it('refuses malformed bodies, CSV header, column and encoding problems, and writes nothing', async () => {
-    const { Ms932Codec } = await import('@renkei/careplan');
     const codec = new Ms932Codec();
     const header = ['officeNumber', 'name', 'serviceTypes', 'status'];
     const cases: [Promise<Answer>, string][] = [
