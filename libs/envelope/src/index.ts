@@ -13,6 +13,7 @@ export type { ChallengeSigner, VerifiedChallenge } from './challenge';
 export * from './office-certificate.policy';
 export * from './receipt';
 export * from './trust/trust-snapshot';
+export * from './trust/certificate-profile.rules';
 export * from './trust/certificate-policy.errors';
 export * from './trust/trust.policy';
 export { signJson, verifySignedJson } from './signed-json';

@@ -1,5 +1,6 @@
 // The refusals of the certificate validation policy (docs/trust.md "Validation policy"). The codes are stable:
-// intake and the certificate service map each one onto their own API codes in exhaustive Records.
+// intake and the certificate service map each one onto their own API codes in exhaustive Records; delivery
+// answers with these codes as they are (RecipientCertificateErrorCode).
 
 export enum CertificatePolicyErrorCode {
   /** no active trust anchor in the snapshot */

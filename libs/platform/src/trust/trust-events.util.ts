@@ -12,27 +12,17 @@ import {
 } from '@renkei/contracts';
 import {
   canonicalSerial,
-  TRUST_ROLES,
+  isKeyUsageName,
+  isObjectIdentifier,
+  isTrustRole,
   type CertificateProfileSpec,
-  type KeyUsageName,
   type ProfileField,
-  type TrustRole,
 } from '@renkei/envelope';
 import { createHash, X509Certificate } from 'node:crypto';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SERIAL_HEX = /^[0-9a-f]+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
-const KEY_USAGES: readonly KeyUsageName[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-];
 
 /** One anchor row of a TrustChanged. */
 export interface TrustAnchorRow {
@@ -117,15 +107,13 @@ function profileSpecOf(profile: CertificateProfile, where: string): CertificateP
   const officeNumber = fieldOf(profile.officeNumber, `${where}.office_number`);
   if (!officeNumber) throw new Error(`${where}.office_number is not configured`);
   const allowedRoles = profile.allowedRoles.map((role) => {
-    if (!(TRUST_ROLES as readonly string[]).includes(role))
-      throw new Error(`${where}.allowed_roles holds ${role}`);
-    return role as TrustRole;
+    if (!isTrustRole(role)) throw new Error(`${where}.allowed_roles holds ${role}`);
+    return role;
   });
   if (allowedRoles.length === 0) throw new Error(`${where}.allowed_roles is empty`);
   const requiredKeyUsages = profile.requiredKeyUsages.map((usage) => {
-    if (!(KEY_USAGES as readonly string[]).includes(usage))
-      throw new Error(`${where}.required_key_usages holds ${usage}`);
-    return usage as KeyUsageName;
+    if (!isKeyUsageName(usage)) throw new Error(`${where}.required_key_usages holds ${usage}`);
+    return usage;
   });
   const serviceTypes = fieldOf(profile.serviceTypes, `${where}.service_types`);
   const role = fieldOf(profile.role, `${where}.role`);
@@ -146,7 +134,7 @@ function fieldOf(field: IdentityField | undefined, where: string): ProfileField 
   if (!field || field.source === IdentitySource.UNSPECIFIED) return undefined;
   if (field.source !== IdentitySource.SUBJECT_ATTRIBUTE && field.source !== IdentitySource.EXTENSION)
     throw new Error(`${where}.source is unknown`);
-  if (!OID.test(field.oid)) throw new Error(`${where}.oid is not a dotted OID`);
+  if (!isObjectIdentifier(field.oid)) throw new Error(`${where}.oid is not a dotted OID`);
   return {
     source: field.source === IdentitySource.SUBJECT_ATTRIBUTE ? 'subject' : 'extension',
     oid: field.oid,

@@ -1,5 +1,8 @@
 // An operator-given certificate profile (JSON) checked field by field into a CertificateProfileSpec.
 import {
+  isObjectIdentifier,
+  isProfileFieldSource,
+  KEY_USAGE_NAMES,
   TRUST_ROLES,
   type CertificateProfileSpec,
   type KeyUsageName,
@@ -7,17 +10,6 @@ import {
   type TrustRole,
 } from '@renkei/envelope';
 import { TrustError, TrustErrorCode } from './trust.errors';
-
-const KEY_USAGES: readonly KeyUsageName[] = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-];
-const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
 
 interface Problem {
   readonly field: string;
@@ -38,7 +30,7 @@ export function parseProfile(input: unknown): CertificateProfileSpec {
   const serviceTypes = field(input, 'serviceTypes', problems, false);
   const role = field(input, 'role', problems, false);
   const prefecture = field(input, 'prefecture', problems, false);
-  const requiredKeyUsages = list(input, 'requiredKeyUsages', KEY_USAGES, problems, 0);
+  const requiredKeyUsages = list(input, 'requiredKeyUsages', KEY_USAGE_NAMES, problems, 0);
   const allowedRoles = list(input, 'allowedRoles', TRUST_ROLES, problems, 1);
   if (allowedRoles.includes('office') && !serviceTypes) {
     problems.push({ field: 'serviceTypes', problem: 'is required when allowedRoles includes office' });
@@ -84,10 +76,10 @@ function field(
   }
   const { source, oid, valuePrefix } = value;
   const before = problems.length;
-  if (source !== 'subject' && source !== 'extension') {
+  if (!isProfileFieldSource(source)) {
     problems.push({ field: `${key}.source`, problem: 'must be subject or extension' });
   }
-  if (typeof oid !== 'string' || !OID.test(oid) || oid.length > 128) {
+  if (!isObjectIdentifier(oid) || oid.length > 128) {
     problems.push({ field: `${key}.oid`, problem: 'must be a dotted object identifier' });
   }
   if (valuePrefix !== undefined && (typeof valuePrefix !== 'string' || valuePrefix.length > 64)) {

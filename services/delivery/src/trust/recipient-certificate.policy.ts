@@ -3,31 +3,9 @@
 // on every replica. In memory: no query per call.
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, type KeyObject } from 'node:crypto';
-import {
-  CertificatePolicyError,
-  CertificatePolicyErrorCode,
-  type PrincipalIdentity,
-  type ValidationTimes,
-} from '@renkei/envelope';
+import { CertificatePolicyError, type PrincipalIdentity, type ValidationTimes } from '@renkei/envelope';
 import { TrustReadModel } from '@renkei/platform';
-import { RecipientCertificateError, RecipientCertificateErrorCode } from './trust.errors';
-
-const CODE_OF_POLICY: Readonly<Record<CertificatePolicyErrorCode, RecipientCertificateErrorCode>> = {
-  [CertificatePolicyErrorCode.TRUST_ANCHORS_NOT_CONFIGURED]:
-    RecipientCertificateErrorCode.TRUST_ANCHORS_NOT_CONFIGURED,
-  [CertificatePolicyErrorCode.CERTIFICATE_UNREADABLE]: RecipientCertificateErrorCode.CERTIFICATE_UNREADABLE,
-  [CertificatePolicyErrorCode.CERTIFICATE_UNTRUSTED]: RecipientCertificateErrorCode.CERTIFICATE_UNTRUSTED,
-  [CertificatePolicyErrorCode.CERTIFICATE_NOT_YET_VALID]:
-    RecipientCertificateErrorCode.CERTIFICATE_NOT_YET_VALID,
-  [CertificatePolicyErrorCode.CERTIFICATE_EXPIRED]: RecipientCertificateErrorCode.CERTIFICATE_EXPIRED,
-  [CertificatePolicyErrorCode.CERTIFICATE_PROFILE_MISMATCH]:
-    RecipientCertificateErrorCode.CERTIFICATE_PROFILE_MISMATCH,
-  [CertificatePolicyErrorCode.CERTIFICATE_REVOKED]: RecipientCertificateErrorCode.CERTIFICATE_REVOKED,
-  [CertificatePolicyErrorCode.CERTIFICATE_PATH_INVALID]:
-    RecipientCertificateErrorCode.CERTIFICATE_PATH_INVALID,
-  [CertificatePolicyErrorCode.CERTIFICATE_KEY_UNSUPPORTED]:
-    RecipientCertificateErrorCode.CERTIFICATE_KEY_UNSUPPORTED,
-};
+import { RecipientCertificateError } from './trust.errors';
 
 const sha256Of = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
 
@@ -55,7 +33,7 @@ export class RecipientCertificatePolicy {
       return this.trust.policy.validate({ der: signerDer, sha256: sha256Of(signerDer) }, others, times);
     } catch (error) {
       if (error instanceof CertificatePolicyError) {
-        throw new RecipientCertificateError(CODE_OF_POLICY[error.code], error.message);
+        throw new RecipientCertificateError(error.code, error.message);
       }
       throw error;
     }

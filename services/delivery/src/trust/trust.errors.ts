@@ -1,15 +1,11 @@
-/** Stable codes of a refused signer certificate in delivery (a recipient's receipt signer, docs/trust.md). */
-export enum RecipientCertificateErrorCode {
-  TRUST_ANCHORS_NOT_CONFIGURED = 'TRUST_ANCHORS_NOT_CONFIGURED',
-  CERTIFICATE_UNREADABLE = 'CERTIFICATE_UNREADABLE',
-  CERTIFICATE_UNTRUSTED = 'CERTIFICATE_UNTRUSTED',
-  CERTIFICATE_NOT_YET_VALID = 'CERTIFICATE_NOT_YET_VALID',
-  CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
-  CERTIFICATE_PROFILE_MISMATCH = 'CERTIFICATE_PROFILE_MISMATCH',
-  CERTIFICATE_REVOKED = 'CERTIFICATE_REVOKED',
-  CERTIFICATE_PATH_INVALID = 'CERTIFICATE_PATH_INVALID',
-  CERTIFICATE_KEY_UNSUPPORTED = 'CERTIFICATE_KEY_UNSUPPORTED',
-}
+import { CertificatePolicyErrorCode } from '@renkei/envelope';
+
+/**
+ * Stable codes of a refused signer certificate in delivery (a recipient's receipt signer, docs/trust.md): the
+ * validation policy's own codes, unchanged; trust-exception.filter.ts maps each one to an HTTP status.
+ */
+export const RecipientCertificateErrorCode = CertificatePolicyErrorCode;
+export type RecipientCertificateErrorCode = CertificatePolicyErrorCode;
 
 export class RecipientCertificateError extends Error {
   constructor(
