@@ -5,7 +5,7 @@
 // commit; a poll covers lost notifications and a dropped LISTEN connection.
 import { Registry, type Counter, type Gauge, type Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { PoolClient, Pool } from 'pg';
+import { PgNotificationListener } from '../database/pg-notification-listener';
 import { quoteSchema } from '../database/service-data-source';
 import type { EventBus, MessageHeaders, OutgoingMessage } from '../messaging/event-bus';
 import { counterOn, gaugeOn, histogramOn } from '../messaging/metric.util';
@@ -53,8 +53,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   // a notification that arrives while a pass is running is remembered, never lost
   private readonly wakeSignal = new WakeSignal();
-  private listener?: PoolClient;
-  private readonly released = new WeakSet<PoolClient>();
+  private readonly listener: PgNotificationListener;
   private lastCleanup = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -76,13 +75,21 @@ export class OutboxRelay {
       ['schema'],
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     );
+    this.listener = new PgNotificationListener({
+      dataSource: options.dataSource,
+      channel: outboxChannelOf(options.schema),
+      label: 'Outbox',
+      schema: options.schema,
+      logger: this.logger,
+      onNotification: () => this.wakeSignal.wake(),
+    });
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.lastCleanup = Date.now();
-    await this.listen();
+    await this.listener.listen();
     this.loop = this.run();
   }
 
@@ -92,7 +99,7 @@ export class OutboxRelay {
     this.wakeSignal.wake();
     await this.loop;
     this.loop = undefined;
-    await this.unlisten();
+    await this.listener.unlisten();
   }
 
   /** Publishes every unpublished row now; returns how many this relay published. */
@@ -139,7 +146,7 @@ export class OutboxRelay {
           if (deleted > 0)
             this.logger.info({ schema: this.options.schema, deleted }, 'Old published outbox rows deleted.');
         }
-        if (!this.listener) await this.listen();
+        if (!this.listener.listening) await this.listener.listen();
       } catch (error) {
         this.logger.warn(
           { schema: this.options.schema, err: String(error) },
@@ -207,47 +214,5 @@ export class OutboxRelay {
       `SELECT count(*)::int AS "count" FROM ${this.table} WHERE "published_at" IS NULL`,
     )) as [{ count: number }];
     this.backlog.set({ schema: this.options.schema }, count);
-  }
-
-  private async listen(): Promise<void> {
-    try {
-      const pool = (this.options.dataSource.driver as unknown as { master: Pool }).master;
-      const client = await pool.connect();
-      client.on('notification', () => this.wakeSignal.wake());
-      client.on('error', (error: Error) => {
-        this.logger.warn(
-          { schema: this.options.schema, err: String(error) },
-          'Outbox LISTEN connection lost; polling until it is back.',
-        );
-        if (this.listener === client) this.listener = undefined;
-        this.releaseOnce(client, error);
-      });
-      await client.query(`LISTEN "${outboxChannelOf(this.options.schema)}"`);
-      this.listener = client;
-    } catch (error) {
-      this.logger.warn(
-        { schema: this.options.schema, err: String(error) },
-        'Outbox LISTEN failed; polling only.',
-      );
-    }
-  }
-
-  private async unlisten(): Promise<void> {
-    const client = this.listener;
-    this.listener = undefined;
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN "${outboxChannelOf(this.options.schema)}"`);
-      this.releaseOnce(client);
-    } catch (error) {
-      this.releaseOnce(client, error as Error);
-    }
-  }
-
-  // a dying connection can both emit 'error' and fail the UNLISTEN; pg-pool throws on a second release
-  private releaseOnce(client: PoolClient, error?: Error): void {
-    if (this.released.has(client)) return;
-    this.released.add(client);
-    client.release(error);
   }
 }

@@ -13,9 +13,9 @@ import {
   type TrustRole,
 } from '@renkei/envelope';
 import { decodeEvent, Topics } from '@renkei/contracts';
-import type { Pool, PoolClient } from 'pg';
 import { Registry, type Gauge, type Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PgNotificationListener } from '../database/pg-notification-listener';
 import { gaugeOn, histogramOn } from '../messaging/metric.util';
 import { stderrLogger, type PlatformLogger } from '../messaging/platform-logger';
 import { WakeSignal } from '../outbox/wake-signal';
@@ -66,8 +66,7 @@ export class TrustReadModel {
   private running = false;
   private loop?: Promise<void>;
   private readonly wakeSignal = new WakeSignal();
-  private listener?: PoolClient;
-  private readonly released = new WeakSet<PoolClient>();
+  private readonly listener: PgNotificationListener;
   private readonly versionGauge: Gauge;
   private readonly knownGauge: Gauge;
   private readonly lag: Histogram;
@@ -98,6 +97,16 @@ export class TrustReadModel {
       [],
       [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     );
+    this.listener = new PgNotificationListener({
+      dataSource: options.dataSource,
+      channel: trustChannelOf(options.schema),
+      label: 'Trust',
+      schema: options.schema,
+      logger: this.logger,
+      onNotification: () => this.wakeSignal.wake(),
+      // whatever was committed while no connection listened
+      onListening: () => this.wakeSignal.wake(),
+    });
   }
 
   /** the policy to validate with now; replaced when the anchors change, its revocations live */
@@ -143,7 +152,7 @@ export class TrustReadModel {
     if (this.running) return;
     await this.refresh();
     this.running = true;
-    await this.listen();
+    await this.listener.listen();
     this.loop = this.run();
   }
 
@@ -152,7 +161,7 @@ export class TrustReadModel {
     this.wakeSignal.wake();
     await this.loop;
     this.loop = undefined;
-    await this.unlisten();
+    await this.listener.unlisten();
   }
 
   /** Loads what changed since the last load; concurrent calls run one after the other. */
@@ -246,7 +255,7 @@ export class TrustReadModel {
       await this.wakeSignal.wait(this.refreshIntervalMs);
       if (!this.running) break;
       try {
-        if (!this.listener) await this.listen();
+        if (!this.listener.listening) await this.listener.listen();
         await this.refresh();
       } catch (error) {
         this.logger.warn(
@@ -255,54 +264,5 @@ export class TrustReadModel {
         );
       }
     }
-  }
-
-  private async listen(): Promise<void> {
-    try {
-      const pool = (this.options.dataSource.driver as unknown as { master: Pool }).master;
-      const client = await pool.connect();
-      client.on('notification', () => this.wakeSignal.wake());
-      client.on('error', (error: Error) => {
-        this.logger.warn(
-          { schema: this.options.schema, err: String(error) },
-          'Trust LISTEN connection lost; polling until it is back.',
-        );
-        if (this.listener === client) this.listener = undefined;
-        this.releaseOnce(client, error);
-      });
-      try {
-        await client.query(`LISTEN "${trustChannelOf(this.options.schema)}"`);
-      } catch (error) {
-        this.releaseOnce(client, error as Error);
-        throw error;
-      }
-      this.listener = client;
-      // whatever was committed while no connection listened
-      this.wakeSignal.wake();
-    } catch (error) {
-      this.logger.warn(
-        { schema: this.options.schema, err: String(error) },
-        'Trust LISTEN failed; polling only.',
-      );
-    }
-  }
-
-  private async unlisten(): Promise<void> {
-    const client = this.listener;
-    this.listener = undefined;
-    if (!client) return;
-    try {
-      await client.query(`UNLISTEN "${trustChannelOf(this.options.schema)}"`);
-      this.releaseOnce(client);
-    } catch (error) {
-      this.releaseOnce(client, error as Error);
-    }
-  }
-
-  // a dying connection can both emit 'error' and fail the UNLISTEN; pg-pool throws on a second release
-  private releaseOnce(client: PoolClient, error?: Error): void {
-    if (this.released.has(client)) return;
-    this.released.add(client);
-    client.release(error);
   }
 }
