@@ -3,19 +3,18 @@
 // certificate's chain, validity and profile under its own policy.
 import { KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { assertKeyMatchesCertificate, parseCertificate, sha256Hex } from './der';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import * as oid from './oids';
 import { buildSignedData, signedAttribute } from './signed-data.builder';
 import { checkPublicKeyAlgorithm } from './seal';
 import {
-  checkSignerSignature,
-  findSignerCertificate,
+  checkIncludedSigner,
   onlySignerInfo,
+  otherCertificatesOf,
   readContent,
   readSignedData,
-  signerCertificateOf,
+  signedAttributesOf,
   single,
 } from './verify';
 import type { SignerCertificate } from './verify';
@@ -74,17 +73,7 @@ export function verifyChallengeSignature(der: Uint8Array): VerifiedChallenge {
   const signedData = readSignedData(der, 'signed challenge');
   const content = Buffer.from(readContent(signedData, oid.OID_DATA, 'encapsulated content is not id-data'));
   const signerInfo = onlySignerInfo(signedData);
-  const attrs = signerInfo.signedAttrs;
-  if (!attrs || attrs.encodedValue.byteLength === 0) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
-      'SignerInfo has no signed attributes',
-    );
-  }
-  const contentType = single(attrs, oid.OID_CONTENT_TYPE, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
-  if (!(contentType instanceof asn1js.ObjectIdentifier) || contentType.getValue() !== oid.OID_DATA) {
-    throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'content-type attribute is not id-data');
-  }
+  const attrs = signedAttributesOf(signerInfo, oid.OID_DATA, 'content-type attribute is not id-data');
   const messageDigest = single(attrs, oid.OID_MESSAGE_DIGEST, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
   if (
     !(messageDigest instanceof asn1js.OctetString) ||
@@ -92,19 +81,15 @@ export function verifyChallengeSignature(der: Uint8Array): VerifiedChallenge {
   ) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
   }
-  const signerCert = findSignerCertificate(signedData, signerInfo, 'signed challenge');
-  const signerCertificate = signerCertificateOf(signerCert);
-  checkSignerSignature(signerCertificate.der, {
-    // pkijs keeps the received bytes with the [0] tag already replaced by SET OF
-    signedAttributes: new Uint8Array(attrs.encodedValue),
-    algorithm: signerInfo.signatureAlgorithm.algorithmId,
-    value: signerInfo.signature.valueBlock.valueHexView,
-  });
+  const { certificate, signerCertificate } = checkIncludedSigner(
+    signedData,
+    signerInfo,
+    attrs,
+    'signed challenge',
+  );
   return {
     nonce: content.toString('utf8'),
     signerCertificate,
-    otherCertificates: (signedData.certificates ?? [])
-      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== signerCert)
-      .map((c) => new Uint8Array(c.toSchema().toBER(false))),
+    otherCertificates: otherCertificatesOf(signedData, certificate),
   };
 }

@@ -3,8 +3,6 @@
 // pkijs read path as signed challenges.
 import { isAscii } from 'node:buffer';
 import { KeyObject } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { assertKeyMatchesCertificate, parseCertificate, sha256Hex } from './der';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { canonicalJson, type Party } from './manifest';
@@ -12,13 +10,13 @@ import * as oid from './oids';
 import { checkPublicKeyAlgorithm } from './seal';
 import { buildSignedData } from './signed-data.builder';
 import {
-  checkSignerSignature,
-  findSignerCertificate,
+  checkIncludedSigner,
+  messageDigestOf,
   onlySignerInfo,
+  otherCertificatesOf,
   readContent,
   readSignedData,
-  signerCertificateOf,
-  single,
+  signedAttributesOf,
 } from './verify';
 import type { SignerCertificate } from './verify';
 
@@ -219,50 +217,19 @@ export function parseReceipt(der: Uint8Array): ParsedReceipt {
   const signedData = readSignedData(der, 'receipt');
   const content = readContent(signedData, oid.OID_RECEIPT_CONTENT, 'encapsulated content is not a receipt');
   const signerInfo = onlySignerInfo(signedData);
-  const attrs = signerInfo.signedAttrs;
-  if (!attrs || attrs.encodedValue.byteLength === 0) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
-      'SignerInfo has no signed attributes',
-    );
-  }
-  const contentType = single(attrs, oid.OID_CONTENT_TYPE, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
-  if (
-    !(contentType instanceof asn1js.ObjectIdentifier) ||
-    contentType.getValue() !== oid.OID_RECEIPT_CONTENT
-  ) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNATURE_INVALID,
-      'content-type attribute does not match the content',
-    );
-  }
-  const messageDigest = single(attrs, oid.OID_MESSAGE_DIGEST, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
-  if (!(messageDigest instanceof asn1js.OctetString)) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
-      'message-digest attribute is not an OCTET STRING',
-    );
-  }
+  const attrs = signedAttributesOf(signerInfo, oid.OID_RECEIPT_CONTENT);
+  const messageDigest = messageDigestOf(attrs);
   if (Buffer.from(messageDigest.valueBlock.valueHexView).toString('hex') !== sha256Hex(content)) {
     throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, 'message digest does not match the content');
   }
-  const signerCert = findSignerCertificate(signedData, signerInfo, 'receipt');
-  const signerCertificate = signerCertificateOf(signerCert);
-  checkSignerSignature(signerCertificate.der, {
-    // pkijs keeps the received bytes with the [0] tag already replaced by SET OF
-    signedAttributes: new Uint8Array(attrs.encodedValue),
-    algorithm: signerInfo.signatureAlgorithm.algorithmId,
-    value: signerInfo.signature.valueBlock.valueHexView,
-  });
+  const { certificate, signerCertificate } = checkIncludedSigner(signedData, signerInfo, attrs, 'receipt');
   // the body is judged only once the signature holds: an unsigned body's faults are not the signer's
   const body = decodeReceiptBody(content);
   return {
     body,
     bodyBytes: content,
     signerCertificate,
-    otherCertificates: (signedData.certificates ?? [])
-      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== signerCert)
-      .map((c) => new Uint8Array(c.toSchema().toBER(false))),
+    otherCertificates: otherCertificatesOf(signedData, certificate),
     receiptSha256: sha256Hex(der),
   };
 }

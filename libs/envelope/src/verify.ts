@@ -76,9 +76,7 @@ export function parseEnvelopeWithPkijs(der: Uint8Array): ParsedEnvelope {
     manifestBytes: attributes.manifestBytes,
     manifestSha256: sha256Hex(attributes.manifestBytes),
     signerCertificate: signerCertificateOf(certificate),
-    otherCertificates: (signedData.certificates ?? [])
-      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== certificate)
-      .map((c) => new Uint8Array(c.toSchema().toBER(false))),
+    otherCertificates: otherCertificatesOf(signedData, certificate),
     content,
     contentSha256: sha256Hex(content),
     signature: {
@@ -208,30 +206,8 @@ interface SignedAttributes {
 }
 
 function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttributes {
-  const attrs = signerInfo.signedAttrs;
-  if (!attrs || attrs.encodedValue.byteLength === 0) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
-      'SignerInfo has no signed attributes',
-    );
-  }
-  const contentType = single(attrs, oid.OID_CONTENT_TYPE, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
-  if (
-    !(contentType instanceof asn1js.ObjectIdentifier) ||
-    contentType.getValue() !== oid.OID_ENVELOPED_DATA
-  ) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNATURE_INVALID,
-      'content-type attribute does not match the content',
-    );
-  }
-  const messageDigest = single(attrs, oid.OID_MESSAGE_DIGEST, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
-  if (!(messageDigest instanceof asn1js.OctetString)) {
-    throw new EnvelopeError(
-      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
-      'message-digest attribute is not an OCTET STRING',
-    );
-  }
+  const attrs = signedAttributesOf(signerInfo, oid.OID_ENVELOPED_DATA);
+  const messageDigest = messageDigestOf(attrs);
   const manifest = single(attrs, oid.OID_MANIFEST_ATTRIBUTE, EnvelopeErrorCode.MANIFEST_MISSING);
   if (!(manifest instanceof asn1js.Utf8String)) {
     throw new EnvelopeError(EnvelopeErrorCode.MANIFEST_INVALID, 'manifest attribute is not a UTF8String');
@@ -242,6 +218,69 @@ function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttributes {
     messageDigest: messageDigest.valueBlock.valueHexView.slice(),
     manifestBytes: manifest.valueBlock.valueHexView.slice(),
   };
+}
+
+/**
+ * The signed attributes of `signerInfo`, which must be present and carry one content-type attribute naming
+ * `contentType` (SIGNATURE_INVALID with `mismatch` otherwise).
+ */
+export function signedAttributesOf(
+  signerInfo: pkijs.SignerInfo,
+  contentType: string,
+  mismatch = 'content-type attribute does not match the content',
+): pkijs.SignedAndUnsignedAttributes {
+  const attrs = signerInfo.signedAttrs;
+  if (!attrs || attrs.encodedValue.byteLength === 0) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
+      'SignerInfo has no signed attributes',
+    );
+  }
+  const attribute = single(attrs, oid.OID_CONTENT_TYPE, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
+  if (!(attribute instanceof asn1js.ObjectIdentifier) || attribute.getValue() !== contentType) {
+    throw new EnvelopeError(EnvelopeErrorCode.SIGNATURE_INVALID, mismatch);
+  }
+  return attrs;
+}
+
+/** the one message-digest attribute of `attrs`, which must be an OCTET STRING */
+export function messageDigestOf(attrs: pkijs.SignedAndUnsignedAttributes): asn1js.OctetString {
+  const messageDigest = single(attrs, oid.OID_MESSAGE_DIGEST, EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING);
+  if (!(messageDigest instanceof asn1js.OctetString)) {
+    throw new EnvelopeError(
+      EnvelopeErrorCode.SIGNED_ATTRIBUTES_MISSING,
+      'message-digest attribute is not an OCTET STRING',
+    );
+  }
+  return messageDigest;
+}
+
+/**
+ * Checks the signature of `signerInfo` over its signed attributes `attrs` with the signer certificate included
+ * in `signedData` (SIGNER_CERTIFICATE_MISSING names `what` when it is not there); returns that certificate.
+ */
+export function checkIncludedSigner(
+  signedData: pkijs.SignedData,
+  signerInfo: pkijs.SignerInfo,
+  attrs: pkijs.SignedAndUnsignedAttributes,
+  what: string,
+): { certificate: pkijs.Certificate; signerCertificate: SignerCertificate } {
+  const certificate = findSignerCertificate(signedData, signerInfo, what);
+  const signerCertificate = signerCertificateOf(certificate);
+  checkSignerSignature(signerCertificate.der, {
+    // pkijs keeps the received bytes with the [0] tag already replaced by SET OF
+    signedAttributes: new Uint8Array(attrs.encodedValue),
+    algorithm: signerInfo.signatureAlgorithm.algorithmId,
+    value: signerInfo.signature.valueBlock.valueHexView,
+  });
+  return { certificate, signerCertificate };
+}
+
+/** the DER of every certificate in `signedData` other than `signer` */
+export function otherCertificatesOf(signedData: pkijs.SignedData, signer: pkijs.Certificate): Uint8Array[] {
+  return (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate && c !== signer)
+    .map((c) => new Uint8Array(c.toSchema().toBER(false)));
 }
 
 export function single(

@@ -1,7 +1,6 @@
 // The request body of POST /v1/trust/crls, read here rather than by a body parser (the global parsers only
 // take JSON and forms): DER (application/pkix-crl) or PEM (text/plain, application/x-pem-file), capped.
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { readBodyWithLimit, RequestBodyTooLargeError, type BodyRequest } from '@renkei/platform';
 import { crlDerOf } from './crl.util';
 import { TrustError, TrustErrorCode } from './trust.errors';
 
@@ -9,7 +8,7 @@ export const MAX_CRL_REQUEST_BYTES = 10 * 1024 * 1024;
 export const CRL_DER_MEDIA_TYPES: readonly string[] = ['application/pkix-crl'];
 export const CRL_PEM_MEDIA_TYPES: readonly string[] = ['text/plain', 'application/x-pem-file'];
 
-export type CrlRequest = Readable & { readonly headers: IncomingHttpHeaders; readonly body?: unknown };
+export type CrlRequest = BodyRequest;
 
 const tooLarge = (maxBytes: number): TrustError =>
   new TrustError(TrustErrorCode.CRL_TOO_LARGE, `the CRL is larger than ${maxBytes} bytes`);
@@ -33,43 +32,7 @@ export async function readCrlBody(
 }
 
 function readBody(request: CrlRequest, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers['content-length']);
-  if (Buffer.isBuffer(request.body)) {
-    return request.body.length > maxBytes
-      ? Promise.reject(tooLarge(maxBytes))
-      : Promise.resolve(request.body);
-  }
-  if (request.readableEnded) return Promise.resolve(new Uint8Array(0));
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = Number.isFinite(declared) && declared > maxBytes;
-    const detach = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      // past the cap the rest is read and dropped, so the client can read the 413
-      if (refused || size > maxBytes) {
-        refused = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      detach();
-      if (refused) reject(tooLarge(maxBytes));
-      else resolve(Buffer.concat(chunks, size));
-    };
-    const onError = (error: Error) => {
-      detach();
-      reject(error);
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
+  return readBodyWithLimit(request, maxBytes, { overflow: 'drain' }).catch((error: unknown) => {
+    throw error instanceof RequestBodyTooLargeError ? tooLarge(maxBytes) : error;
   });
 }

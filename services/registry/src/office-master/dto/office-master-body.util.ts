@@ -1,18 +1,13 @@
 // The request body of PUT /v1/office-master/{prefecture}: JSON (parsed by the platform's JSON parser, or read
 // here when it was not) or MS932 CSV (text/csv, read here: the global parsers take only JSON and forms), capped.
 import { createHash } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { readBodyWithLimit, RequestBodyTooLargeError, type BodyRequest } from '@renkei/platform';
 import { OfficeMasterError, OfficeMasterErrorCode, OfficeMasterProblemCode } from '../office-master.errors';
 import { MAX_UPLOAD_BYTES } from '../office-master.types';
 import { readCsvOffices, readJsonUpload } from './office-master-csv.util';
 import { invalid, RawUpload } from './office-master-upload.dto';
 
-export type UploadRequest = Readable & {
-  readonly headers: IncomingHttpHeaders;
-  readonly body?: unknown;
-  readonly rawBody?: Buffer;
-};
+export type UploadRequest = BodyRequest & { readonly rawBody?: Buffer };
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const CSV_MEDIA_TYPE = 'text/csv';
@@ -65,43 +60,7 @@ function sha256Of(bytes: Buffer): string {
 }
 
 function readBody(request: UploadRequest): Promise<Buffer> {
-  if (Buffer.isBuffer(request.body)) {
-    return request.body.length > MAX_UPLOAD_BYTES
-      ? Promise.reject(tooLarge())
-      : Promise.resolve(request.body);
-  }
-  if (request.readableEnded) return Promise.resolve(Buffer.alloc(0));
-  const declared = Number(request.headers['content-length']);
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = Number.isFinite(declared) && declared > MAX_UPLOAD_BYTES;
-    const detach = () => {
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      // past the cap the rest is read and dropped, so the client can read the 413
-      if (refused || size > MAX_UPLOAD_BYTES) {
-        refused = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      detach();
-      if (refused) reject(tooLarge());
-      else resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      detach();
-      reject(error);
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('error', onError);
+  return readBodyWithLimit(request, MAX_UPLOAD_BYTES, { overflow: 'drain' }).catch((error: unknown) => {
+    throw error instanceof RequestBodyTooLargeError ? tooLarge() : error;
   });
 }
