@@ -3,7 +3,7 @@
 // certificate's chain, validity and profile under its own policy.
 import { KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { assertKeyMatchesCertificate, parseCertificate, sha256Hex } from './der';
+import { assertKeyMatchesCertificate, sha256Hex } from './der';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import * as oid from './oids';
 import { buildSignedData, signedAttribute } from './signed-data.builder';
@@ -44,17 +44,15 @@ export interface VerifiedChallenge {
  * signingTime signed attributes and the signer certificate included.
  */
 export function signChallenge(nonce: string, signer: ChallengeSigner, signingTime = new Date()): Uint8Array {
-  const cert = parseCertificate(signer.certificate, 'signer certificate');
   assertKeyMatchesCertificate(signer.certificate, signer.privateKey, 'signer');
   checkPublicKeyAlgorithm(signer.certificate, 'signer');
-  const chain = (signer.chain ?? []).map((der) => parseCertificate(der, 'chain certificate'));
   return buildSignedData({
     contentType: oid.OID_DATA,
     content: Buffer.from(nonce, 'utf8'),
     attributes: [signedAttribute(oid.OID_SIGNING_TIME, new asn1js.UTCTime({ valueDate: signingTime }))],
-    certificate: cert,
+    certificate: signer.certificate,
     privateKey: signer.privateKey,
-    chain,
+    chain: signer.chain,
     who: 'signer',
   });
 }

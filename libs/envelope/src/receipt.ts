@@ -3,7 +3,7 @@
 // pkijs read path as signed challenges.
 import { isAscii } from 'node:buffer';
 import { KeyObject } from 'node:crypto';
-import { assertKeyMatchesCertificate, parseCertificate, sha256Hex } from './der';
+import { assertKeyMatchesCertificate, sha256Hex } from './der';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { canonicalJson, type Party } from './manifest';
 import * as oid from './oids';
@@ -187,23 +187,32 @@ export function validateReceiptBody(value: unknown): asserts value is ReceiptBod
  * JSON, SHA-256, contentType + messageDigest signed attributes, the signer certificate (and chain) included.
  */
 export function signReceipt(body: ReceiptBody, key: ReceiptSigningKey): Uint8Array {
-  const content = encodeReceiptBody(body);
-  const certificate = parseCertificate(key.certificate, 'receipt signer certificate');
+  return receiptSignerOf(key)(body);
+}
+
+/**
+ * A signing function for many receipts with one key: the certificate, key match and algorithm are checked once
+ * here (INVALID_KEY, UNSUPPORTED_ALGORITHM, MALFORMED_DER), then each call encodes, signs and checks the size.
+ */
+export function receiptSignerOf(key: ReceiptSigningKey): (body: ReceiptBody) => Uint8Array {
   assertKeyMatchesCertificate(key.certificate, key.privateKey, 'receipt signer');
   checkPublicKeyAlgorithm(key.certificate, 'receipt signer');
-  const der = buildSignedData({
-    contentType: oid.OID_RECEIPT_CONTENT,
-    content,
-    attributes: [],
-    certificate,
-    privateKey: key.privateKey,
-    chain: (key.chain ?? []).map((c) => parseCertificate(c, 'chain certificate')),
-    who: 'receipt signer',
-  });
-  if (der.byteLength > RECEIPT_LIMITS.maxReceiptBytes) {
-    throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'receipt is larger than the size limit');
-  }
-  return der;
+  const chain = [...(key.chain ?? [])];
+  return (body) => {
+    const der = buildSignedData({
+      contentType: oid.OID_RECEIPT_CONTENT,
+      content: encodeReceiptBody(body),
+      attributes: [],
+      certificate: key.certificate,
+      privateKey: key.privateKey,
+      chain,
+      who: 'receipt signer',
+    });
+    if (der.byteLength > RECEIPT_LIMITS.maxReceiptBytes) {
+      throw new EnvelopeError(EnvelopeErrorCode.LIMIT_EXCEEDED, 'receipt is larger than the size limit');
+    }
+    return der;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The platform receipt key (docs/envelope.md §10) behind one injectable (STYLE §7): read once from
 // RECEIPT_SIGNING_KEY_PEM and RECEIPT_CERTIFICATE_PEM, never logged, used only to sign acceptance receipts.
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { signReceipt, type AcceptanceReceiptBody, type ReceiptSigningKey } from '@renkei/envelope';
+import { receiptSignerOf, type AcceptanceReceiptBody, type ReceiptBody } from '@renkei/envelope';
 import { PlatformConfig } from '@renkei/platform';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { IntakeError, IntakeErrorCode } from './envelopes.errors';
@@ -12,7 +12,8 @@ export const PLATFORM_NAME = 'renkei';
 @Injectable()
 export class ReceiptSigner implements OnModuleInit {
   private readonly logger = new Logger(ReceiptSigner.name);
-  private key: ReceiptSigningKey | undefined;
+  // checked once at boot; each receipt is then one encode and one native signature
+  private signer: ((body: ReceiptBody) => Uint8Array) | undefined;
 
   constructor(@Inject(PlatformConfig) private readonly config: PlatformConfig) {}
 
@@ -38,12 +39,12 @@ export class ReceiptSigner implements OnModuleInit {
       // the service must not start signing receipts nobody can verify
       throw new Error('RECEIPT_SIGNING_KEY_PEM is not the key of the RECEIPT_CERTIFICATE_PEM certificate');
     }
-    this.key = { certificate, privateKey, chain };
+    this.signer = receiptSignerOf({ certificate, privateKey, chain });
   }
 
   /** refuses early (before anything is stored) when there is no key to sign the receipt with */
   assertReady(): void {
-    if (!this.key) {
+    if (!this.signer) {
       throw new IntakeError(
         IntakeErrorCode.RECEIPT_KEY_NOT_CONFIGURED,
         'the platform receipt key is not configured: no envelope can be accepted',
@@ -53,7 +54,12 @@ export class ReceiptSigner implements OnModuleInit {
 
   /** DER of the signed acceptance receipt */
   sign(body: AcceptanceReceiptBody): Uint8Array {
-    this.assertReady();
-    return signReceipt(body, this.key as ReceiptSigningKey);
+    if (!this.signer) {
+      throw new IntakeError(
+        IntakeErrorCode.RECEIPT_KEY_NOT_CONFIGURED,
+        'the platform receipt key is not configured: no envelope can be accepted',
+      );
+    }
+    return this.signer(body);
   }
 }
