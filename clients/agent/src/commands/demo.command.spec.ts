@@ -15,10 +15,12 @@ describe('demo helpers', () => {
       { step: 'accepted' as const, at: '2026-11-24T05:30:00.000Z' },
       { step: 'available' as const, at: '2026-11-24T05:30:00.040Z' },
       { step: 'downloaded' as const, at: '2026-11-24T05:30:01.000Z', by: 'recipient' },
+      { step: 'receipted' as const, at: '2026-11-24T05:30:01.200Z', by: 'recipient' },
     ];
 
-    expect(withDurations(timeline).map((s) => s.sincePreviousMs)).toEqual([null, 40, 960]);
+    expect(withDurations(timeline).map((s) => s.sincePreviousMs)).toEqual([null, 40, 960, 200]);
     expect(reachedInOrder(timeline)).toBe(true);
-    expect(reachedInOrder(timeline.slice(0, 2))).toBe(false);
+    expect(reachedInOrder(timeline.slice(0, 3))).toBe(false);
+    expect(reachedInOrder([timeline[0], timeline[1], timeline[3], timeline[2]])).toBe(false);
   });
 });

@@ -147,7 +147,8 @@ async function exchange(
   let item = await getEnvelopeWaiting(client, envelopeId, timeoutMs);
   await eventually(timeoutMs, async () => {
     item = await client.getEnvelope(envelopeId);
-    return item.status === 'downloaded';
+    // fetch posted the recipient's signed receipt: the last step of the timeline
+    return item.status === 'receipted';
   });
   const timeline = withDurations(item.timeline ?? []);
   const ok = files.every((f) => f.identical) && reachedInOrder(timeline);
@@ -172,9 +173,9 @@ async function compareFiles(
   );
 }
 
-/** accepted, then available, then downloaded, each present (later repeats of a step are allowed) */
+/** accepted, available, downloaded, then receipted, each present (later repeats of a step are allowed) */
 export function reachedInOrder(timeline: readonly TimelineStep[]): boolean {
-  const first = (['accepted', 'available', 'downloaded'] as const).map((step) =>
+  const first = (['accepted', 'available', 'downloaded', 'receipted'] as const).map((step) =>
     timeline.findIndex((s) => s.step === step),
   );
   return first.every((index, i) => index >= 0 && (i === 0 || index > first[i - 1]));
