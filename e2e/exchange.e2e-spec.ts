@@ -17,6 +17,7 @@ import {
   startClusterPlatform,
   startStandalonePlatform,
 } from '@renkei/harness';
+import { DEV_CA_CERTIFICATE_FILE, DEV_CA_KEY_FILE } from '@renkei/pki';
 import { platformServices } from '@renkei/standalone';
 import {
   authenticate,
@@ -296,6 +297,25 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     } finally {
       await client.end();
     }
+  });
+
+  it('runs `renkei demo` to the end: files identical, timeline accepted → available → downloaded → receipted', async () => {
+    // the demo issues its two offices from a dev CA directory, as standalone keeps it in ./.renkei/dev-ca
+    const caDir = path.join(work, 'demo-ca');
+    await mkdir(caDir, { recursive: true });
+    await writeFile(path.join(caDir, DEV_CA_CERTIFICATE_FILE), platform.devCa.certificatePem);
+    await writeFile(path.join(caDir, DEV_CA_KEY_FILE), platform.devCa.privateKeyPem, { mode: 0o600 });
+
+    const demo = await renkei(undefined, ['demo', '--ca-dir', caDir]);
+
+    expect(demo).toMatchObject({ ok: true, status: 'receipted' });
+    expect((demo['files'] as { identical: boolean }[]).every((file) => file.identical)).toBe(true);
+    expect((demo['timeline'] as { step: string }[]).map((step) => step.step)).toEqual([
+      'accepted',
+      'available',
+      'downloaded',
+      'receipted',
+    ]);
   });
 
   it('refuses tampered ciphertext and a tampered manifest (SIGNATURE_INVALID), storing nothing', async () => {
