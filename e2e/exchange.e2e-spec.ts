@@ -318,6 +318,17 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     ]);
   });
 
+  it('applies for a licence with `renkei register` (signed 利用申請) and shows it with `renkei licence`', async () => {
+    const applied = await renkei(c, ['register']);
+
+    expect(applied).toMatchObject({ officeNumber: c.party.officeNumber, state: 'active', autoRenew: true });
+    expect(await renkei(c, ['licence'])).toMatchObject({
+      officeNumber: c.party.officeNumber,
+      state: 'active',
+    });
+    expect(await renkei(c, ['licence', 'cancel', '--reason', 'e2e'])).toMatchObject({ state: 'cancelled' });
+  });
+
   it('refuses tampered ciphertext and a tampered manifest (SIGNATURE_INVALID), storing nothing', async () => {
     const { der } = await sealUnit(a, b);
     const parsed = parseEnvelope(der);

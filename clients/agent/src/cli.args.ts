@@ -41,6 +41,10 @@ export const COMMAND_OPTIONS = {
   fetch: { all: { type: 'boolean' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },
   status: { offline: { type: 'boolean' } },
   demo: { 'ca-dir': { type: 'string' }, keep: { type: 'boolean' } },
+  register: { 'service-types': { type: 'string' }, 'no-auto-renew': { type: 'boolean' } },
+  licence: {},
+  'licence renew': { 'auto-renew': { type: 'boolean' }, 'no-auto-renew': { type: 'boolean' } },
+  'licence cancel': { reason: { type: 'string' } },
 } as const satisfies Record<string, Options>;
 
 export type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -62,6 +66,9 @@ export interface ParsedCommandLine {
 
 const GLOBAL_WITH_VALUE = new Set(['--home', '--platform']);
 
+/** commands that take a subcommand word (`licence` also stands alone) */
+const WITH_SUBCOMMAND = new Set(['pki', 'licence']);
+
 /** The command words: the first one or two tokens that are neither flags nor values of global flags. */
 function commandWords(argv: readonly string[]): string[] {
   const words: string[] = [];
@@ -78,14 +85,14 @@ function commandWords(argv: readonly string[]): string[] {
       continue;
     }
     words.push(token);
-    if (words[0] !== 'pki') break;
+    if (!WITH_SUBCOMMAND.has(words[0])) break;
   }
   return words;
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
   const words = commandWords(argv);
-  const name = words[0] === 'pki' ? words.slice(0, 2).join(' ') : words[0];
+  const name = WITH_SUBCOMMAND.has(words[0]) ? words.slice(0, 2).join(' ') : words[0];
   if (name !== undefined && !(name in COMMAND_OPTIONS)) {
     throw usageError(`不明なコマンドです (unknown command): ${name}。\`renkei --help\` を参照してください`);
   }

@@ -9,7 +9,8 @@ import type { FetchResult } from './commands/fetch.command';
 import type { DemoResult } from './commands/demo.command';
 import type { OfficeStatusResult } from './commands/office-status.command';
 import type { LocalCertificateExpiry } from './certificate-expiry.util';
-import type { EnvelopeItem } from './platform-client';
+import type { RegisterResult } from './commands/licence.command';
+import type { EnvelopeItem, Licence, LicenceState } from './platform-client';
 import { AgentError } from './agent.errors';
 
 export const HELP = `renkei — ケアプランデータ連携 事業所エージェント (care-plan exchange office agent)
@@ -40,6 +41,14 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         封筒の状態と経過 (timeline)
   demo [--ca-dir DIR] [--keep]
         起動中のスタンドアロン (npm start) で2事業所間の送受信を実演
+  register [--service-types 43,46] [--no-auto-renew]
+        利用申請 (証明書で署名して送信)。サービス種類の既定は証明書のすべて、自動更新の既定はあり
+  licence
+        ライセンスの状態 (状態・期間・自動更新)
+  licence renew [--auto-renew | --no-auto-renew]
+        期限切れのライセンスを更新 / 有効なライセンスの自動更新を設定 (既定: 自動更新あり)
+  licence cancel --reason "…"
+        ライセンスを解約 (理由は必須)
 
 共通オプション (global options):
   --home DIR       プロファイルのディレクトリ (既定: $RENKEI_HOME または ~/.renkei-agent)
@@ -214,6 +223,57 @@ export function formatOfficeStatus(r: OfficeStatusResult): string {
     }
   }
   return lines.join('\n');
+}
+
+const LICENCE_STATE_LABEL: Record<LicenceState, string> = {
+  pending: '申請中',
+  active: '有効',
+  suspended: '利用停止中',
+  expired: '期限切れ',
+  cancelled: '解約済み',
+};
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+/** the JST calendar date of an ISO instant (a term starts and ends at 00:00 JST) */
+export function jstDate(iso: string): string {
+  return new Date(Date.parse(iso) + JST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** 「有効（2026-12-02〜2027-12-02、自動更新あり）」 */
+export function licenceSummary(l: Licence): string {
+  const label = LICENCE_STATE_LABEL[l.state] ?? l.state;
+  const term = l.termStart && l.termEnd ? `${jstDate(l.termStart)}〜${jstDate(l.termEnd)}、` : '';
+  return `${label}（${term}自動更新${l.autoRenew ? 'あり' : 'なし'}）`;
+}
+
+function licenceLines(l: Licence): string[] {
+  return [
+    `  事業所番号 ${l.officeNumber}  サービス種類 ${l.serviceTypes.join(', ')}  状態 ${l.state}  version ${l.version}`,
+    ...(l.termEnd ? [`  期間の終わり ${l.termEnd} (この時刻の直前まで有効)`] : []),
+    ...(l.reason ? [`  理由: ${l.reason}`] : []),
+  ];
+}
+
+export function formatRegister(r: RegisterResult): string {
+  const head = r.applied
+    ? '利用申請が完了しました。'
+    : 'この利用申請は受付済みです (the same application was already accepted)。';
+  return [`${head}ライセンス: ${licenceSummary(r.licence)}`, ...licenceLines(r.licence)].join('\n');
+}
+
+export function formatLicence(l: Licence): string {
+  return [`ライセンス: ${licenceSummary(l)}`, ...licenceLines(l)].join('\n');
+}
+
+export function formatLicenceRenew(l: Licence): string {
+  return [`ライセンスの更新手続きが完了しました。ライセンス: ${licenceSummary(l)}`, ...licenceLines(l)].join(
+    '\n',
+  );
+}
+
+export function formatLicenceCancel(l: Licence): string {
+  return [`ライセンスを解約しました。ライセンス: ${licenceSummary(l)}`, ...licenceLines(l)].join('\n');
 }
 
 export function formatDemo(r: DemoResult): string {

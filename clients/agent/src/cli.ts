@@ -18,6 +18,10 @@ import {
   formatInbox,
   formatInit,
   formatIssue,
+  formatLicence,
+  formatLicenceCancel,
+  formatLicenceRenew,
+  formatRegister,
   formatOfficeStatus,
   formatSend,
   formatStatus,
@@ -28,6 +32,13 @@ import { demo } from './commands/demo.command';
 import { fetchEnvelopes } from './commands/fetch.command';
 import { inbox, parseInboxStatus } from './commands/inbox.command';
 import { init } from './commands/init.command';
+import {
+  cancelLicence,
+  licenceStatus,
+  parseServiceTypes,
+  register,
+  renewLicence,
+} from './commands/licence.command';
 import { officeStatus } from './commands/office-status.command';
 import { pkiDevInit, pkiIssue } from './commands/pki.command';
 import { send } from './commands/send.command';
@@ -182,6 +193,32 @@ async function dispatch(
     case 'demo': {
       const r = await demo(ctx, { caDir: stringOption(values, 'ca-dir'), keep: values.keep === true });
       return { data: r, text: formatDemo(r), exitCode: r.ok ? ExitCode.Ok : ExitCode.Unexpected };
+    }
+    case 'register': {
+      const serviceTypes = stringOption(values, 'service-types');
+      const r = await register(ctx, {
+        serviceTypes: serviceTypes === undefined ? undefined : parseServiceTypes(serviceTypes),
+        autoRenew: values['no-auto-renew'] !== true,
+      });
+      // --json: registry's answer (the licence)
+      return { data: r.licence, text: formatRegister(r) };
+    }
+    case 'licence': {
+      const r = await licenceStatus(ctx);
+      return { data: r, text: formatLicence(r) };
+    }
+    case 'licence renew': {
+      if (values['auto-renew'] === true && values['no-auto-renew'] === true) {
+        throw usageError(
+          '--auto-renew と --no-auto-renew はどちらか一方を指定してください (give one of them)',
+        );
+      }
+      const r = await renewLicence(ctx, { autoRenew: values['no-auto-renew'] !== true });
+      return { data: r, text: formatLicenceRenew(r) };
+    }
+    case 'licence cancel': {
+      const r = await cancelLicence(ctx, { reason: requiredOption(values, 'reason') });
+      return { data: r, text: formatLicenceCancel(r) };
     }
   }
 }

@@ -17,5 +17,6 @@ export * from './commands/inbox.command';
 export * from './commands/fetch.command';
 export * from './commands/status.command';
 export * from './commands/office-status.command';
+export * from './commands/licence.command';
 export * from './certificate-expiry.util';
 export * from './commands/demo.command';

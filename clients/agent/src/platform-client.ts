@@ -132,6 +132,32 @@ export interface EnvelopeItem {
 
 export type InboxStatus = 'available' | 'downloaded' | 'all';
 
+export type LicenceState = 'pending' | 'active' | 'suspended' | 'expired' | 'cancelled';
+
+/** A licence (利用ライセンス) as registry shows it (docs/licences.md) */
+export interface Licence {
+  licenceId: string;
+  officeNumber: string;
+  prefecture: string;
+  serviceTypes: string[];
+  state: LicenceState;
+  /** 00:00 JST of the activation day (ISO, UTC); null until first activated */
+  termStart: string | null;
+  /** exclusive end of the term (ISO, UTC); null until first activated */
+  termEnd: string | null;
+  autoRenew: boolean;
+  reason: string;
+  version: number;
+  appliedAt: string;
+  updatedAt: string;
+}
+
+/** POST /v1/licences/applications: 201 when this application opened the licence, 200 for a retry of it */
+export interface LicenceApplicationAnswer {
+  applied: boolean;
+  licence: Licence;
+}
+
 interface RequestOptions {
   json?: unknown;
   body?: Uint8Array;
@@ -228,6 +254,27 @@ export class PlatformClient {
       `/v1/envelopes/${encodeURIComponent(envelopeId)}/content`,
     );
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** 利用申請: the DER of the signed application (signJson) */
+  async applyForLicence(der: Uint8Array): Promise<LicenceApplicationAnswer> {
+    const response = await this.send('registry', 'POST', '/v1/licences/applications', {
+      body: der,
+      contentType: 'application/cms',
+    });
+    return { applied: response.status === 201, licence: (await response.json()) as Licence };
+  }
+
+  getOwnLicence(): Promise<Licence> {
+    return this.json('registry', 'GET', '/v1/licences/me');
+  }
+
+  renewLicence(autoRenew: boolean): Promise<Licence> {
+    return this.json('registry', 'POST', '/v1/licences/me/renewal', { json: { autoRenew } });
+  }
+
+  cancelLicence(reason: string): Promise<Licence> {
+    return this.json('registry', 'POST', '/v1/licences/me/cancel', { json: { reason } });
   }
 
   /** A valid token, from the cache or from a fresh challenge. */
