@@ -11,8 +11,12 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../../../..');
 const fixture = path.join(__dirname, 'fixtures', 'stream-200mb.ts');
 const OBJECT_BYTES = 200 * 1024 * 1024;
-/** well under the object size: the adapters hold about one chunk (local) or one 16 MiB part (MinIO) */
-const MAX_RSS_GROWTH_MB = 100;
+/**
+ * Well under the object size: the adapters hold about one chunk (local) or one 16 MiB part (MinIO), and an
+ * adapter that buffered the object would grow by 200 MB or more. Garbage-collection timing alone moved the MinIO
+ * figure between 56 and 104 MB on the CI machine, so the bound leaves that margin and still catches buffering.
+ */
+const MAX_RSS_GROWTH_MB = 150;
 
 interface StreamReport {
   readonly adapter: string;
