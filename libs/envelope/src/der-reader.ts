@@ -262,11 +262,6 @@ function knownOid(bytes: Uint8Array, start: number, end: number): string | undef
   return undefined;
 }
 
-/** True when two ranges of (possibly different) buffers hold the same octets. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
-}
-
 function hex(tag: number): string {
   return tag.toString(16).padStart(2, '0');
 }

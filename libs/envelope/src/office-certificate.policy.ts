@@ -1,17 +1,14 @@
 // DEPRECATED adapters: `OfficeCertificatePolicy` and `CachedOfficeCertificatePolicy` are `TrustPolicy` /
 // `CachedTrustPolicy` (trust/trust.policy.ts, docs/trust.md "Validation policy") over configured anchors with
 // the dev profile for the `office` role only, answering the office identity alone. New code uses the trust
-// policy directly; these stay until their callers (agent, certificate, intake, benches) have moved.
+// policy directly; these stay until their callers (agent init/fetch, benches) have moved.
 import { KeyObject, X509Certificate } from 'node:crypto';
-import { sha256Hex } from './der';
-import { readCertificateFacts } from './trust/certificate-facts';
 import {
   CachedTrustPolicy,
   type CertificateRef,
   type PrincipalIdentity,
   TrustPolicy,
 } from './trust/trust.policy';
-import { devCertificateProfile, type TrustSnapshot } from './trust/trust-snapshot';
 
 export { CertificatePolicyError, CertificatePolicyErrorCode } from './trust/certificate-policy.errors';
 export type { CertificateRef } from './trust/trust.policy';
@@ -31,14 +28,10 @@ export function certificatesFromPem(pem: string | undefined): X509Certificate[] 
 
 /** @deprecated use TrustPolicy (trust/trust.policy.ts) */
 export class OfficeCertificatePolicy {
-  private readonly policy: TrustPolicy;
-
-  constructor(anchors: readonly X509Certificate[]) {
-    this.policy = new TrustPolicy(officeSnapshotOf(anchors));
-  }
+  private constructor(private readonly policy: TrustPolicy) {}
 
   static fromPem(pem: string | undefined): OfficeCertificatePolicy {
-    return new OfficeCertificatePolicy(certificatesFromPem(pem));
+    return new OfficeCertificatePolicy(TrustPolicy.fromPem(pem));
   }
 
   get anchorCount(): number {
@@ -53,14 +46,10 @@ export class OfficeCertificatePolicy {
 
 /** @deprecated use CachedTrustPolicy (trust/trust.policy.ts) */
 export class CachedOfficeCertificatePolicy {
-  private readonly policy: CachedTrustPolicy;
-
-  constructor(anchors: readonly X509Certificate[], maxEntries = 10_000) {
-    this.policy = new CachedTrustPolicy(officeSnapshotOf(anchors), maxEntries);
-  }
+  private constructor(private readonly policy: CachedTrustPolicy) {}
 
   static fromPem(pem: string | undefined, maxEntries?: number): CachedOfficeCertificatePolicy {
-    return new CachedOfficeCertificatePolicy(certificatesFromPem(pem), maxEntries);
+    return new CachedOfficeCertificatePolicy(CachedTrustPolicy.fromPem(pem, undefined, maxEntries));
   }
 
   get maxEntries(): number {
@@ -87,32 +76,10 @@ export class CachedOfficeCertificatePolicy {
   }
 }
 
-function officeSnapshotOf(anchors: readonly X509Certificate[]): TrustSnapshot {
-  return {
-    version: 0,
-    anchors: anchors.map((anchor) => {
-      const certificateDer = new Uint8Array(anchor.raw);
-      return {
-        anchorId: `config-${sha256Hex(certificateDer).slice(0, 16)}`,
-        certificateDer,
-        profile: devCertificateProfile(['office']),
-        active: true,
-      };
-    }),
-    revocations: { isRevoked: () => false, size: 0 },
-  };
-}
-
 function officeIdentityOf(principal: PrincipalIdentity): OfficeCertificateIdentity {
   return {
     officeNumber: principal.officeNumber,
     serviceTypes: principal.serviceTypes,
     notAfter: principal.notAfter,
   };
-}
-
-/** keyUsage of a DER certificate asserts digitalSignature; false when absent or unreadable */
-export function allowsDigitalSignature(der: Uint8Array): boolean {
-  const facts = readCertificateFacts(der);
-  return facts !== undefined && facts.keyUsage !== undefined && (facts.keyUsage & 1) !== 0;
 }

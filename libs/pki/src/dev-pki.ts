@@ -214,6 +214,38 @@ export function issueOfficeCertificate(ca: DevCa, options: OfficeCertificateOpti
   });
 }
 
+export interface PlatformCertificateOptions {
+  /** the subject CN, e.g. "Renkei Platform Receipts — TEST ONLY" */
+  name: string;
+  keyType?: DevKeyType;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+/**
+ * The platform's receipt-signing certificate (docs/envelope.md §10) issued by `ca`, valid from yesterday for a
+ * year: standalone keeps one next to its dev CA, the harnesses make one per run. Not an office certificate (no
+ * serialNumber, no OUs); keyUsage digitalSignature only, as a receipt key signs receipts and nothing else.
+ */
+export function issuePlatformCertificate(ca: DevCa, options: PlatformCertificateOptions): DevCredential {
+  const keyType = options.keyType ?? 'ec';
+  const keys = generateKeys(keyType);
+  const now = Date.now();
+  return buildCertificate({
+    subject: caName(options.name),
+    subjectKey: keys.publicKey,
+    issuer: pkijs.Certificate.fromBER(ca.certificate).subject,
+    issuerKey: ca.privateKey,
+    issuerPublicKey: new X509Certificate(ca.certificate).publicKey,
+    notBefore: options.notBefore ?? new Date(now - DAY_MS),
+    notAfter: options.notAfter ?? new Date(now + 365 * DAY_MS),
+    ca: false,
+    keyUsage: KU_DIGITAL_SIGNATURE,
+    keyType,
+    privateKey: keys.privateKey,
+  });
+}
+
 function generateKeys(
   keyType: DevKeyType,
   options: DevKeyOptions = {},

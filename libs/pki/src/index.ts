@@ -4,4 +4,3 @@ export * from './pkcs12';
 export * from './pkcs12-import';
 export * from './pem';
 export * from './dev-crl';
-export * from './platform-cert';
