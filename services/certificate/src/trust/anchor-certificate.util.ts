@@ -21,12 +21,6 @@ export interface AnchorCertificate {
   readonly crlDistributionPoint: string | null;
 }
 
-/** the PEM certificates of a bundle, as DER */
-export function pemCertificates(pem: string | undefined): Uint8Array[] {
-  const blocks = pem?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((block) => new Uint8Array(new X509Certificate(block).raw));
-}
-
 /** Reads a CA certificate that is to become an anchor; TRUST_ANCHOR_INVALID says why it cannot. */
 export function readAnchorCertificate(der: Uint8Array, at: Date): AnchorCertificate {
   let x509: X509Certificate;

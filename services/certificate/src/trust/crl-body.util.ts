@@ -4,18 +4,16 @@ import { readBodyWithLimit, RequestBodyTooLargeError, type BodyRequest } from '@
 import { crlDerOf } from './crl.util';
 import { TrustError, TrustErrorCode } from './trust.errors';
 
-export const MAX_CRL_REQUEST_BYTES = 10 * 1024 * 1024;
-export const CRL_DER_MEDIA_TYPES: readonly string[] = ['application/pkix-crl'];
-export const CRL_PEM_MEDIA_TYPES: readonly string[] = ['text/plain', 'application/x-pem-file'];
-
-export type CrlRequest = BodyRequest;
+const MAX_CRL_REQUEST_BYTES = 10 * 1024 * 1024;
+const CRL_DER_MEDIA_TYPES: readonly string[] = ['application/pkix-crl'];
+const CRL_PEM_MEDIA_TYPES: readonly string[] = ['text/plain', 'application/x-pem-file'];
 
 const tooLarge = (maxBytes: number): TrustError =>
   new TrustError(TrustErrorCode.CRL_TOO_LARGE, `the CRL is larger than ${maxBytes} bytes`);
 
 /** the DER CRL of the request: media type checked, body read up to `maxBytes`, PEM unwrapped */
 export async function readCrlBody(
-  request: CrlRequest,
+  request: BodyRequest,
   maxBytes = MAX_CRL_REQUEST_BYTES,
 ): Promise<Uint8Array> {
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -31,7 +29,7 @@ export async function readCrlBody(
   return pem ? crlDerOf(body) : body;
 }
 
-function readBody(request: CrlRequest, maxBytes: number): Promise<Uint8Array> {
+function readBody(request: BodyRequest, maxBytes: number): Promise<Uint8Array> {
   return readBodyWithLimit(request, maxBytes, { overflow: 'drain' }).catch((error: unknown) => {
     throw error instanceof RequestBodyTooLargeError ? tooLarge(maxBytes) : error;
   });

@@ -2,8 +2,8 @@
 import { Injectable } from '@nestjs/common';
 import { TrustError, TrustErrorCode } from './trust.errors';
 
-export const MAX_CRL_BYTES = 10 * 1024 * 1024;
-export const CRL_FETCH_TIMEOUT_MS = 15_000;
+const MAX_CRL_BYTES = 10 * 1024 * 1024;
+const CRL_FETCH_TIMEOUT_MS = 15_000;
 
 @Injectable()
 export class CrlFetcher {

@@ -16,8 +16,8 @@ import type { RevokedCertificateEntity } from './revoked-certificate.entity';
 import type { TrustAnchorEntity } from './trust-anchor.entity';
 import type { TrustCrlEntity } from './trust-crl.entity';
 
-export const PRODUCER = 'certificate';
-export const TRUST_CHANGED_KEY = 'trust';
+const PRODUCER = 'certificate';
+const TRUST_CHANGED_KEY = 'trust';
 
 /** certificate.trust.changed.v1 at `version`: every anchor with its profile and latest CRL */
 export function trustChangedEvent(

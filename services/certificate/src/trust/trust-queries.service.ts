@@ -1,6 +1,8 @@
 // Reads of the trust configuration: the operator's anchor list, the public snapshot, one revocation.
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalSerial } from '@renkei/envelope';
+import type { TrustAnchorEntity } from './trust-anchor.entity';
+import type { TrustCrlEntity } from './trust-crl.entity';
 import { TrustClock } from './trust.clock';
 import { TrustError, TrustErrorCode } from './trust.errors';
 import { TrustRepository } from './trust.repository';
@@ -29,10 +31,7 @@ export class TrustQueriesService {
   ) {}
 
   async anchors(): Promise<{ version: string; anchors: AnchorView[] }> {
-    const now = this.clock.now();
-    const version = await this.repository.version();
-    const [anchors, crls] = [await this.repository.anchors(), await this.repository.crls()];
-    const crlOf = new Map(crls.map((crl) => [crl.anchorId, crl]));
+    const { now, version, anchors, crlOf } = await this.load();
     return {
       version: version.toString(),
       anchors: anchors.map((anchor) => anchorView(anchor, crlOf.get(anchor.id), now)),
@@ -48,10 +47,7 @@ export class TrustQueriesService {
   }
 
   async snapshot(): Promise<TrustSnapshotView> {
-    const now = this.clock.now();
-    const version = await this.repository.version();
-    const [anchors, crls] = [await this.repository.anchors(), await this.repository.crls()];
-    const crlOf = new Map(crls.map((crl) => [crl.anchorId, crl]));
+    const { now, version, anchors, crlOf } = await this.load();
     return {
       version: version.toString(),
       anchors: anchors
@@ -84,5 +80,19 @@ export class TrustQueriesService {
       anchorId: found.anchorId,
       trustVersion: found.trustVersion,
     };
+  }
+
+  /** the version, every anchor and each anchor's latest CRL, as of now */
+  private async load(): Promise<{
+    now: Date;
+    version: bigint;
+    anchors: TrustAnchorEntity[];
+    crlOf: Map<string, TrustCrlEntity>;
+  }> {
+    const now = this.clock.now();
+    const version = await this.repository.version();
+    const anchors = await this.repository.anchors();
+    const crls = await this.repository.crls();
+    return { now, version, anchors, crlOf: new Map(crls.map((crl) => [crl.anchorId, crl])) };
   }
 }

@@ -49,7 +49,7 @@ export interface SnapshotAnchorView {
   readonly crl: CrlStatusView | null;
 }
 
-export function crlStatusView(crl: TrustCrlEntity, now: Date): CrlStatusView {
+function crlStatusView(crl: TrustCrlEntity, now: Date): CrlStatusView {
   return {
     crlNumber: crl.crlNumber,
     thisUpdate: crl.thisUpdate.toISOString(),

@@ -2,7 +2,12 @@
 // rotated and retired, CRLs uploaded (events in the outbox, nothing written on a refusal), the fetcher, and
 // token issuance against the current trust (revocation, roles from the anchor's profile).
 import { decodeEvent, Topics, TrustAnchorStatus } from '@renkei/contracts';
-import { devCertificateProfile, revocationIdOf, signChallenge } from '@renkei/envelope';
+import {
+  derCertificatesFromPem,
+  devCertificateProfile,
+  revocationIdOf,
+  signChallenge,
+} from '@renkei/envelope';
 import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
 import { HttpKeySetSource, MetricsRegistry, TokenVerifier, type RunningApp } from '@renkei/platform';
 import {
@@ -19,7 +24,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { certificateApp } from '../certificate.app';
 import { certificateDefinition } from '../certificate.definition';
-import { pemCertificates } from './anchor-certificate.util';
 import { TrustScheduler } from './trust.scheduler';
 import { TrustService } from './trust.service';
 
@@ -172,7 +176,7 @@ describe('trust store', () => {
     const newCa = createDevCa({ name: 'Seeded later — TEST ONLY' });
     const before = await state();
 
-    const again = await trust.seed(pemCertificates(configCa.certificatePem), ['office']);
+    const again = await trust.seed(derCertificatesFromPem(configCa.certificatePem), ['office']);
     const both = await Promise.all([
       trust.seed([newCa.certificate], ['office']),
       trust.seed([newCa.certificate], ['office']),

@@ -8,8 +8,8 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { derCertificatesFromPem } from '@renkei/envelope';
 import { PlatformConfig } from '@renkei/platform';
-import { pemCertificates } from './anchor-certificate.util';
 import { CrlFetcher } from './crl.fetcher';
 import { crlDerOf } from './crl.util';
 import { TrustClock } from './trust.clock';
@@ -18,9 +18,9 @@ import { anchorLabel, TrustMetrics } from './trust.metrics';
 import { TrustRepository } from './trust.repository';
 import { TrustService } from './trust.service';
 
-export const METRICS_INTERVAL_MS = 30_000;
-export const SEED_RETRY_MS = 5_000;
-export const CRL_FETCH_LOCK = 'certificate.crl-fetch';
+const METRICS_INTERVAL_MS = 30_000;
+const SEED_RETRY_MS = 5_000;
+const CRL_FETCH_LOCK = 'certificate.crl-fetch';
 // a CRL published at nextUpdate is fetched this long after it, not at the same instant
 const AFTER_NEXT_UPDATE_MS = 30_000;
 const MIN_FETCH_DELAY_MS = 5_000;
@@ -49,8 +49,8 @@ export class TrustScheduler implements OnApplicationBootstrap, BeforeApplication
         () => this.seed(),
         (done) => done,
       );
-    await this.observe();
-    this.every(METRICS_INTERVAL_MS, () => this.observe());
+    await this.trust.observe();
+    this.every(METRICS_INTERVAL_MS, () => this.trust.observe());
     const interval = this.config.auth.crlFetchIntervalSeconds;
     if (interval > 0) this.schedule(0, () => this.fetchLoop(interval * 1000));
   }
@@ -83,7 +83,7 @@ export class TrustScheduler implements OnApplicationBootstrap, BeforeApplication
       }
       return failures;
     });
-    await this.observe();
+    await this.trust.observe();
     return locked?.result;
   }
 
@@ -117,7 +117,7 @@ export class TrustScheduler implements OnApplicationBootstrap, BeforeApplication
 
   private async seed(): Promise<boolean> {
     try {
-      const certificates = pemCertificates(this.config.auth.trustAnchorsPem);
+      const certificates = derCertificatesFromPem(this.config.auth.trustAnchorsPem);
       if (await this.trust.seed(certificates, this.config.auth.trustAnchorRoles)) {
         this.logger.log({ certificates: certificates.length }, 'trust anchors from TRUST_ANCHORS_PEM seeded');
       }
@@ -129,10 +129,6 @@ export class TrustScheduler implements OnApplicationBootstrap, BeforeApplication
       );
       return false;
     }
-  }
-
-  private observe(): Promise<void> {
-    return this.trust.observe();
   }
 
   /** runs `work` every `ms` until stopped (or until `until` says done) */

@@ -280,7 +280,7 @@ export class TrustService {
 }
 
 /** the active anchor that issued and signed `crl` */
-export function issuerOf(crl: ParsedCrl, anchors: readonly TrustAnchorEntity[]): TrustAnchorEntity {
+function issuerOf(crl: ParsedCrl, anchors: readonly TrustAnchorEntity[]): TrustAnchorEntity {
   const named = anchors.filter(
     (anchor) => anchor.status === 'active' && issuedBy(crl, anchor.certificateDer),
   );
@@ -301,7 +301,7 @@ export function issuerOf(crl: ParsedCrl, anchors: readonly TrustAnchorEntity[]):
 }
 
 /** a different CRL than the recorded one must be strictly newer: higher cRLNumber (or later thisUpdate) */
-export function assertNewer(crl: ParsedCrl, previous: TrustCrlEntity): void {
+function assertNewer(crl: ParsedCrl, previous: TrustCrlEntity): void {
   const outdated = (why: string) =>
     new TrustError(TrustErrorCode.CRL_OUTDATED, `the CRL is not newer than the recorded one: ${why}`, {
       recordedCrlNumber: previous.crlNumber,

@@ -2,18 +2,13 @@ import type { CertificateProfileSpec } from '@renkei/envelope';
 import { X509Certificate } from 'node:crypto';
 import { checkDistributionPoint } from '../anchor-certificate.util';
 import { TrustError, TrustErrorCode } from '../trust.errors';
+import type { NewAnchor } from '../trust.service';
 import { parseProfile } from '../trust-profile.util';
-
-export interface AddAnchorDto {
-  readonly certificateDer: Uint8Array;
-  readonly profile?: CertificateProfileSpec;
-  readonly crlDistributionPoint?: string;
-}
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** `{ certificatePem, profile?, crlDistributionPoint? }`: one PEM certificate, a valid profile, an http(s) URL */
-export function parseAddAnchorDto(body: unknown): AddAnchorDto {
+export function parseAddAnchorDto(body: unknown): NewAnchor {
   const input = objectBody(body);
   const pem = input['certificatePem'];
   if (typeof pem !== 'string') throw invalid('certificatePem', 'must be a PEM certificate');
