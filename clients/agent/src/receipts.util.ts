@@ -1,7 +1,6 @@
 // Receipts on the office side (docs/envelope.md §10): the platform's acceptance receipt is verified against the
 // profile's trust anchors and kept in the profile home; the recipient receipt is signed with the office key.
 import { X509Certificate } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   certificatesFromPem,
@@ -77,14 +76,6 @@ export async function saveAcceptanceReceipt(
   const file = path.join(dir, `${envelopeId}.acceptance.der`);
   await writeFileAtomic(file, der, { overwrite: true });
   return file;
-}
-
-export async function readAcceptanceReceipt(home: string, envelopeId: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(path.join(home, RECEIPTS_DIR, `${envelopeId}.acceptance.der`));
-  } catch {
-    return undefined;
-  }
 }
 
 export interface RecipientReceiptInput {

@@ -60,6 +60,3 @@ export function nextState(from: LicenceState | null, action: LicenceAction): Lic
   }
   return to;
 }
-
-/** A licence is live (its office may exchange) only while active. */
-export const isLive = (state: LicenceState): boolean => state === ACTIVE;

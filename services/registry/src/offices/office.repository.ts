@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { quoteSchema, schemaOf } from '@renkei/platform';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DAY_MS } from './certificate-expiry.schedule';
 import { OfficeEntity, OfficeStatus } from './office.entity';
 
 /** an active office whose certificate is in its expiry schedule */
@@ -101,5 +102,5 @@ export class OfficeRepository {
 }
 
 function daysAfter(now: Date, days: number): Date {
-  return new Date(now.getTime() + days * 24 * 60 * 60 * 1000);
+  return new Date(now.getTime() + days * DAY_MS);
 }

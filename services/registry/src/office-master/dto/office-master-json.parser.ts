@@ -1,4 +1,4 @@
-// The platform's global JSON parser stops at 100 KiB (and its refusal surfaces as a 500), but a prefecture's
+// The platform's global JSON parser stops at 100 KiB, but a prefecture's
 // whole master as JSON is several MiB. This parser takes JSON uploads of PUT /v1/office-master/{prefecture}
 // up to MAX_UPLOAD_BYTES and keeps the raw bytes (their SHA-256 is the upload's identity); the global parser
 // then finds the body read and leaves it. (express comes with @nestjs/platform-express.) It must be registered before the app initialises: Nest adds its
