@@ -1,5 +1,5 @@
 import { RECEIPT_LIMITS } from '@renkei/envelope';
-import type { Request } from 'express';
+import { readBodyWithLimit, RequestBodyTooLargeError, type BodyRequest } from '@renkei/platform';
 import { DeliveryError, DeliveryErrorCode } from '../envelopes/envelopes.errors';
 
 const MEDIA_TYPES = new Set(['application/cms', 'application/octet-stream']);
@@ -16,18 +16,13 @@ export function assertReceiptMediaType(header: string | undefined): void {
 }
 
 /** The request body, at most RECEIPT_LIMITS.maxReceiptBytes; RECEIPT_TOO_LARGE as soon as it is more. */
-export async function readReceiptBody(request: Request): Promise<Buffer> {
+export function readReceiptBody(request: BodyRequest): Promise<Buffer> {
   const limit = RECEIPT_LIMITS.maxReceiptBytes;
-  const tooLarge = (): DeliveryError =>
-    new DeliveryError(DeliveryErrorCode.RECEIPT_TOO_LARGE, `a receipt is at most ${limit} bytes`);
-  const declared = Number(request.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return readBodyWithLimit(request, limit, { overflow: 'stop', abortOnClose: true }).catch(
+    (error: unknown) => {
+      throw error instanceof RequestBodyTooLargeError
+        ? new DeliveryError(DeliveryErrorCode.RECEIPT_TOO_LARGE, `a receipt is at most ${limit} bytes`)
+        : error;
+    },
+  );
 }

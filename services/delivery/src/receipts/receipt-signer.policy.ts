@@ -3,7 +3,7 @@
 // role. Refusals become the receipt route's codes: TRUST_ANCHORS_NOT_CONFIGURED, or RECEIPT_SIGNER_UNTRUSTED
 // with the policy's code as the reason.
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrincipalIdentity, ValidationTimes } from '@renkei/envelope';
+import type { CertificateRef, PrincipalIdentity, ValidationTimes } from '@renkei/envelope';
 import { DeliveryError, DeliveryErrorCode } from '../envelopes/envelopes.errors';
 import { RecipientCertificatePolicy } from '../trust/recipient-certificate.policy';
 import { RecipientCertificateError, RecipientCertificateErrorCode } from '../trust/trust.errors';
@@ -15,10 +15,10 @@ export class ReceiptSignerPolicy {
   ) {}
 
   /** The office the receipt's signer binds, or a DeliveryError saying why it is refused. */
-  validate(signerDer: Uint8Array, others: readonly Uint8Array[], times: ValidationTimes): PrincipalIdentity {
+  validate(signer: CertificateRef, others: readonly Uint8Array[], times: ValidationTimes): PrincipalIdentity {
     let identity: PrincipalIdentity;
     try {
-      identity = this.certificates.validate(signerDer, others, times);
+      identity = this.certificates.validate(signer, others, times);
     } catch (error) {
       if (!(error instanceof RecipientCertificateError)) throw error;
       if (error.code === RecipientCertificateErrorCode.TRUST_ANCHORS_NOT_CONFIGURED) {

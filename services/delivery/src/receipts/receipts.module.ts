@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { deliveryRuntime } from '../delivery.runtime';
+import { EnvelopeRepository } from '../envelopes/envelope.repository';
 import { TrustModule } from '../trust/trust.module';
 import { ReceiptSignerPolicy } from './receipt-signer.policy';
 import { ReceiptsClock } from './receipts.clock';
@@ -11,6 +12,12 @@ import { RecipientReceiptRepository } from './recipient-receipt.repository';
 @Module({
   imports: [deliveryRuntime, TrustModule],
   controllers: [ReceiptsController],
-  providers: [ReceiptsClock, ReceiptSignerPolicy, RecipientReceiptRepository, ReceiptsService],
+  providers: [
+    EnvelopeRepository,
+    ReceiptsClock,
+    ReceiptSignerPolicy,
+    RecipientReceiptRepository,
+    ReceiptsService,
+  ],
 })
 export class ReceiptsModule {}

@@ -65,7 +65,7 @@ export class ReceiptsService {
       throw new DeliveryError(DeliveryErrorCode.RECEIPT_INVALID, 'the receipt is dated in the future');
     }
     // valid now and when the recipient says it signed
-    const signer = this.signerPolicy.validate(parsed.signerCertificate.der, parsed.otherCertificates, {
+    const signer = this.signerPolicy.validate(parsed.signerCertificate, parsed.otherCertificates, {
       at: now,
       signedAt: new Date(body.receivedAt),
     });

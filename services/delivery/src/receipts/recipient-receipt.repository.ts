@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Outbox, type OutboxEventInput } from '@renkei/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { EnvelopeEntity, type ReceiptVerdictName } from '../envelopes/envelope.entity';
+import { EnvelopeRepository } from '../envelopes/envelope.repository';
 import { RecipientReceiptEntity } from './recipient-receipt.entity';
 
 export interface ReceiptRecord {
@@ -59,10 +60,11 @@ export class RecipientReceiptRepository {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Outbox) private readonly outbox: Outbox,
+    @Inject(EnvelopeRepository) private readonly envelopes: EnvelopeRepository,
   ) {}
 
   getEnvelope(envelopeId: string): Promise<EnvelopeEntity | null> {
-    return this.dataSource.getRepository(EnvelopeEntity).findOneBy({ envelopeId });
+    return this.envelopes.getById(envelopeId);
   }
 
   getByEnvelopeId(envelopeId: string): Promise<RecipientReceiptEntity | null> {
@@ -70,15 +72,13 @@ export class RecipientReceiptRepository {
   }
 
   /**
-   * Runs `work` in one transaction holding the envelope's advisory lock (the same key the envelope consumers
-   * take), so a receipt and the download it depends on are seen in one order, and two posts of one receipt
-   * queue here.
+   * Runs `work` in one transaction holding the envelope's advisory lock (EnvelopeRepository.lock, the one the
+   * envelope consumers take), so a receipt and the download it depends on are seen in one order, and two posts
+   * of one receipt queue here.
    */
   exclusively<T>(envelopeId: string, work: (session: ReceiptSession) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `envelope:${envelopeId}`,
-      ]);
+      await this.envelopes.lock(manager, envelopeId);
       return work(new ReceiptSession(manager, this.outbox));
     });
   }
