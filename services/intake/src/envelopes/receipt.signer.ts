@@ -54,12 +54,7 @@ export class ReceiptSigner implements OnModuleInit {
 
   /** DER of the signed acceptance receipt */
   sign(body: AcceptanceReceiptBody): Uint8Array {
-    if (!this.signer) {
-      throw new IntakeError(
-        IntakeErrorCode.RECEIPT_KEY_NOT_CONFIGURED,
-        'the platform receipt key is not configured: no envelope can be accepted',
-      );
-    }
-    return this.signer(body);
+    this.assertReady();
+    return (this.signer as (body: ReceiptBody) => Uint8Array)(body);
   }
 }
