@@ -24,10 +24,10 @@ import {
   OfficeCertificatePolicy,
   parseEnvelope,
   parseEnvelopeWithPkijs,
+  RevocationSet,
   seal,
   snapshotFromPem,
   verifySignature,
-  type RevocationLookup,
 } from '@renkei/envelope';
 import { usersForUnitBytes } from '@renkei/harness';
 import { createDevCa, issueOfficeCertificate, type DevCa, type DevCredential } from '@renkei/pki';
@@ -116,14 +116,15 @@ function signersOf(ca: DevCa, kind: SignerKind): DevCredential[] {
   );
 }
 
-/** REVOKED made-up revocations of one issuer (none of them a signer of the bench): a Set lookup per call */
-function revocations(): RevocationLookup {
-  const serials = new Set(Array.from({ length: REVOKED }, (_, i) => (0x7f000000 + i).toString(16)));
-  const issuer = 'f'.repeat(64);
-  return {
-    isRevoked: (issuerNameSha256, serialNumber) => issuerNameSha256 === issuer && serials.has(serialNumber),
-    size: serials.size,
-  };
+/** REVOKED made-up revocations of one issuer (none of them a signer of the bench), in the set read models use */
+function revocations(): RevocationSet {
+  const issuerNameSha256 = 'f'.repeat(64);
+  return new RevocationSet(
+    Array.from({ length: REVOKED }, (_, i) => ({
+      issuerNameSha256,
+      serialNumber: (0x7f000000 + i).toString(16),
+    })),
+  );
 }
 
 /** (a) the whole envelope through asn1js + pkijs, signature checked by pkijs over WebCrypto */

@@ -8,8 +8,8 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { buildSendUnit, hasValidOfficeCheckDigit } from '@renkei/careplan';
-import { CachedOfficeCertificatePolicy, parseEnvelope, verifySignature } from '@renkei/envelope';
+import { buildSendUnit } from '@renkei/careplan';
+import { CachedTrustPolicy, parseEnvelope, verifySignature } from '@renkei/envelope';
 import {
   sealPlanUnit,
   startClusterPlatform,
@@ -18,6 +18,7 @@ import {
 } from '@renkei/harness';
 import { platformServices } from '@renkei/standalone';
 import { authenticate, issueOfficeCertificate, readInfraEnv, type DevCredential } from '@renkei/testing';
+import { officeNumbers } from './lib/office-numbers';
 import { percentile, printResults, round, type BenchResult } from './lib/report';
 import { benchMinioPut } from './raw-infra';
 
@@ -38,14 +39,6 @@ interface Prepared {
   envelopeId: string;
   der: Uint8Array;
   token: string;
-}
-
-function officeNumbers(count: number): string[] {
-  const numbers: string[] = [];
-  for (let n = 1310000000; numbers.length < count; n++) {
-    if (hasValidOfficeCheckDigit(String(n))) numbers.push(String(n));
-  }
-  return numbers;
 }
 
 async function register(platform: PlatformUnderTest, office: Office): Promise<void> {
@@ -156,12 +149,15 @@ async function inboxLatencies(platform: PlatformUnderTest, ids: string[]): Promi
 }
 
 /** what intake does per envelope before storing it, without I/O: the cost of verification at the door */
-function verificationCost(units: Prepared[], policy: CachedOfficeCertificatePolicy): BenchResult {
+function verificationCost(units: Prepared[], policy: CachedTrustPolicy): BenchResult {
   const started = performance.now();
   for (let i = 0; i < VERIFY_ROUNDS; i++) {
     const parsed = parseEnvelope(units[i % units.length].der);
     verifySignature(parsed, { publicKey: policy.publicKey(parsed.signerCertificate) });
-    policy.validate(parsed.signerCertificate, parsed.otherCertificates, new Date());
+    policy.validate(parsed.signerCertificate, parsed.otherCertificates, {
+      at: new Date(),
+      signedAt: new Date(parsed.manifest.createdAt),
+    });
     buildSendUnit(parsed.manifest.files.map((file) => ({ fileName: file.name })));
   }
   const perEnvelopeUs = ((performance.now() - started) * 1000) / VERIFY_ROUNDS;
@@ -192,7 +188,7 @@ async function main(): Promise<void> {
     env: nodeFlags ? { RUN_TS_NODE_FLAGS: nodeFlags } : {},
   });
   try {
-    const numbers = officeNumbers(PAIRS * 2);
+    const numbers = officeNumbers(PAIRS * 2, 1310000000);
     const make = async (officeNumber: string, serviceType: string): Promise<Office> => {
       const credential = issueOfficeCertificate(platform.devCa, {
         officeNumber,
@@ -264,9 +260,7 @@ async function main(): Promise<void> {
       detail: `p99 ${round(percentile(pacedInbox, 99))} ms over ${pacedInbox.length} units at ${rate} units/s (half the saturated rate)`,
     });
 
-    results.push(
-      verificationCost(units, CachedOfficeCertificatePolicy.fromPem(platform.devCa.certificatePem)),
-    );
+    results.push(verificationCost(units, CachedTrustPolicy.fromPem(platform.devCa.certificatePem)));
   } finally {
     await platform.stop();
   }

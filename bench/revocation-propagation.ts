@@ -9,11 +9,11 @@
 // every replica's LISTEN → its in-memory revocation set.
 import os from 'node:os';
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { hasValidOfficeCheckDigit } from '@renkei/careplan';
 import { sealPlanUnit, startClusterPlatform, type PlatformUnderTest } from '@renkei/harness';
 import { createDevCrl } from '@renkei/pki';
 import { platformServices } from '@renkei/standalone';
 import { authenticate, issueOfficeCertificate, readInfraEnv, type DevCredential } from '@renkei/testing';
+import { officeNumbers } from './lib/office-numbers';
 import { percentile, printResults, round, type BenchResult } from './lib/report';
 
 const INTAKE_REPLICAS = Number(process.env['BENCH_INTAKE_REPLICAS'] ?? 3);
@@ -23,14 +23,6 @@ const ROUND_TIMEOUT_MS = 30_000;
 interface Party {
   officeNumber: string;
   serviceType: string;
-}
-
-function officeNumbers(count: number): string[] {
-  const numbers: string[] = [];
-  for (let n = 1320000000; numbers.length < count; n++) {
-    if (hasValidOfficeCheckDigit(String(n))) numbers.push(String(n));
-  }
-  return numbers;
 }
 
 async function expectStatus(response: Response, status: number, what: string): Promise<unknown> {
@@ -76,10 +68,9 @@ async function main(): Promise<void> {
     definitions: platformServices,
     logLevel: 'error',
     replicas: { intake: INTAKE_REPLICAS },
-    env: { TRUST_ANCHOR_ROLES: 'office,operator' },
   });
   try {
-    const [senderNumber, recipientNumber] = officeNumbers(2);
+    const [senderNumber, recipientNumber] = officeNumbers(2, 1320000000);
     const operator = issueOfficeCertificate(platform.devCa, {
       officeNumber: 'OP00000001',
       serviceTypes: [],

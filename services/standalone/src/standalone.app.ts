@@ -63,7 +63,7 @@ function signingKeySecretIn(dataDir: string): string {
 /** Where standalone keeps its dev CA, relative to the data directory; `renkei demo` looks for it there. */
 export const DEV_CA_DIR = 'dev-ca';
 /** the roles standalone's own dev CA may vouch for (TRUST_ANCHOR_ROLES unless set) */
-export const DEV_CA_ROLES = 'office,kokuhoren,operator';
+const DEV_CA_ROLES = 'office,kokuhoren,operator';
 
 /**
  * Standalone on embedded defaults is a development platform: unless TRUST_ANCHORS_PEM is set, it trusts a dev
@@ -85,7 +85,7 @@ function devCaIn(dataDir: string): { pem: string; dir: string; created: boolean 
 }
 
 /** Where standalone keeps its platform receipt key and certificate, relative to the data directory. */
-export const PLATFORM_RECEIPTS_DIR = 'platform-receipts';
+const PLATFORM_RECEIPTS_DIR = 'platform-receipts';
 
 /**
  * Unless RECEIPT_SIGNING_KEY_PEM and RECEIPT_CERTIFICATE_PEM are set, standalone signs acceptance receipts with a
@@ -98,11 +98,8 @@ function platformReceiptKeyIn(dataDir: string): { keyPem: string; certificatePem
   const certificateFile = path.join(dir, 'certificate.pem');
   let created = false;
   if (!existsSync(certificateFile)) {
-    const caDir = devCaIn(dataDir).dir;
-    const ca = credentialFromPem(
-      readFileSync(path.join(caDir, DEV_CA_CERTIFICATE_FILE), 'utf8'),
-      readFileSync(path.join(caDir, DEV_CA_KEY_FILE), 'utf8'),
-    );
+    const devCa = devCaIn(dataDir);
+    const ca = credentialFromPem(devCa.pem, readFileSync(path.join(devCa.dir, DEV_CA_KEY_FILE), 'utf8'));
     const platform = issuePlatformCertificate(ca, { name: 'Renkei Platform Receipts — TEST ONLY' });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(keyFile, platform.privateKeyPem, { mode: 0o600, flag: 'wx' });
