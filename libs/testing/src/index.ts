@@ -4,3 +4,4 @@ export * from './infra/infra-env';
 export * from '@renkei/pki';
 export * from './authenticate';
 export * from './process';
+export * from './openapi';
