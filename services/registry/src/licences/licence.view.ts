@@ -103,3 +103,33 @@ export function pageOf<T extends { officeNumber: string }, V>(
     nextAfter: rows.length > limit ? items[items.length - 1].officeNumber : null,
   };
 }
+
+/** The days ahead within which `termsEndingSoon` counts an active licence's term end. */
+export const TERM_ENDING_SOON_DAYS = 30;
+
+/** One prefecture's row of the operators' summary (GET /v1/licences/summary). */
+export interface PrefectureSummary {
+  /** '01'..'47' */
+  readonly prefecture: string;
+  readonly licences: Readonly<Record<LicenceState, number>>;
+  /** active licences that renew themselves at term end */
+  readonly autoRenewingActive: number;
+  /** active licences whose term ends within TERM_ENDING_SOON_DAYS of `asOf` */
+  readonly termsEndingSoon: number;
+  readonly officeMaster: {
+    /** entries of the 事業所台帳 whose status is active */
+    readonly active: number;
+    /** entries suspended or closed */
+    readonly inactive: number;
+    /** when the prefecture's last upload was recorded (ISO, UTC); null before the first */
+    readonly lastUploadAt: string | null;
+  };
+}
+
+/** The summary: every prefecture for an operator (all 47, empty ones included), its own for a 国保連. */
+export interface LicenceSummary {
+  /** the time the counts were taken at (ISO, UTC) */
+  readonly asOf: string;
+  readonly termEndingSoonDays: number;
+  readonly prefectures: PrefectureSummary[];
+}

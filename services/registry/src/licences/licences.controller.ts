@@ -16,7 +16,7 @@ import type { Request, Response } from 'express';
 import { readApplicationBody } from './dto/licence-application.dto';
 import { parseLicenceQuery, parseOfficeNumber, parseReason, parseRenewal } from './dto/licence-requests.dto';
 import { LicenceQueriesService } from './licence-queries.service';
-import type { LicenceChangeView, LicenceView, Page } from './licence.view';
+import type { LicenceChangeView, LicenceSummary, LicenceView, Page } from './licence.view';
 import { LicencesExceptionFilter } from './licences-exception.filter';
 import { LicencesService } from './licences.service';
 
@@ -77,6 +77,13 @@ export class LicencesController {
     @Query() query: Record<string, unknown>,
   ): Promise<Page<LicenceView>> {
     return this.queries.list(principal, parseLicenceQuery(query));
+  }
+
+  /** per prefecture counts: operators every prefecture, a 国保連 its own (declared before :officeNumber) */
+  @Get('summary')
+  @Roles('operator', 'kokuhoren')
+  summary(@Principal() principal: AuthPrincipal): Promise<LicenceSummary> {
+    return this.queries.summary(principal);
   }
 
   @Get(':officeNumber')
