@@ -11,9 +11,12 @@ import { Client } from 'pg';
 import { buildSendUnit } from '@renkei/careplan';
 import { CachedTrustPolicy, parseEnvelope, verifySignature } from '@renkei/envelope';
 import {
+  licenceOffice,
+  publishOffice,
   sealPlanUnit,
   startClusterPlatform,
   usersForUnitBytes,
+  waitUntilLicensed,
   type PlatformUnderTest,
 } from '@renkei/harness';
 import { platformServices } from '@renkei/standalone';
@@ -41,15 +44,10 @@ interface Prepared {
   token: string;
 }
 
+/** the office in the directory and licensed (signed 利用申請), through registry's real API */
 async function register(platform: PlatformUnderTest, office: Office): Promise<void> {
-  const response = await fetch(`${platform.urls.registry}/v1/offices/me`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${office.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ certificatePem: office.credential.certificatePem }),
-  });
-  if (response.status !== 201 && response.status !== 200) {
-    throw new Error(`registration refused: ${response.status} ${await response.text()}`);
-  }
+  await publishOffice(platform.urls.registry, office.token, office.credential);
+  await licenceOffice(platform.urls.registry, office.token, office.credential);
 }
 
 async function query<T extends object>(url: string, sql: string): Promise<T[]> {
@@ -213,6 +211,7 @@ async function main(): Promise<void> {
       if (i > 120) throw new Error('intake did not learn the directory in 60 s');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    await waitUntilLicensed(platform, numbers);
 
     const users = usersForUnitBytes(TARGET_UNIT_BYTES);
     const warmup = await prepare(senders, recipients, 100, users);

@@ -9,7 +9,13 @@
 // every replica's LISTEN → its in-memory revocation set.
 import os from 'node:os';
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { sealPlanUnit, startClusterPlatform, type PlatformUnderTest } from '@renkei/harness';
+import {
+  enrolOffice,
+  sealPlanUnit,
+  startClusterPlatform,
+  waitUntilLicensed,
+  type PlatformUnderTest,
+} from '@renkei/harness';
 import { createDevCrl } from '@renkei/pki';
 import { platformServices } from '@renkei/standalone';
 import { authenticate, issueOfficeCertificate, readInfraEnv, type DevCredential } from '@renkei/testing';
@@ -84,17 +90,18 @@ async function main(): Promise<void> {
       serviceTypes: ['11'],
       keyType: 'ec',
     });
-    const recipientToken = await authenticate(platform.urls.certificate, recipient);
-    await expectStatus(
-      await fetch(`${platform.urls.registry}/v1/offices/me`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${recipientToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ certificatePem: recipient.certificatePem }),
-      }),
-      201,
-      'registration',
-    );
+    // both offices in the directory and licensed (signed 利用申請) through registry's real API
+    await enrolOffice(platform, recipient);
     const senderParty: Party = { officeNumber: senderNumber, serviceType: '43' };
+    await enrolOffice(
+      platform,
+      issueOfficeCertificate(platform.devCa, {
+        officeNumber: senderNumber,
+        serviceTypes: ['43'],
+        keyType: 'ec',
+      }),
+    );
+    await waitUntilLicensed(platform, [senderNumber, recipientNumber]);
 
     const revoked: { serialNumber: string; revokedAt: Date }[] = [];
     const perReplica: number[][] = platform.replicaUrls.intake.map(() => []);

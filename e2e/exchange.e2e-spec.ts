@@ -1,7 +1,8 @@
 // Office A (居宅介護支援 43) sends a 予定 unit to office B (訪問介護 11) through the whole platform, in both modes:
 // standalone (one process on embedded defaults) and cluster (each service its own process on the real
-// PostgreSQL, Kafka and MinIO). The offices act through the agent CLI (`renkei`), as a care office would; the
-// refusal cases craft hostile envelopes and requests directly.
+// PostgreSQL, Kafka and MinIO). The offices act through the agent CLI (`renkei`), as a care office would: each
+// publishes its certificate (`init`) and applies for its licence (`register`; intake and delivery serve only
+// offices with a live licence); the refusal cases craft hostile envelopes and requests directly.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import {
   sealPlanUnit,
   startClusterPlatform,
   startStandalonePlatform,
+  waitUntilLicensed,
 } from '@renkei/harness';
 import { DEV_CA_CERTIFICATE_FILE, DEV_CA_KEY_FILE } from '@renkei/pki';
 import { platformServices } from '@renkei/standalone';
@@ -38,6 +40,9 @@ const TOKEN_ENV = { TOKEN_LIFETIME_SECONDS: '5', AUTH_CLOCK_SKEW_SECONDS: '0' };
 const A = { officeNumber: '1310000011', serviceType: '43' };
 const B = { officeNumber: '1310000029', serviceType: '11' };
 const C = { officeNumber: '1310000037', serviceType: '43' };
+/** D applies for a licence in its own test; E never does */
+const D = { officeNumber: '1310000045', serviceType: '11' };
+const E = { officeNumber: '1310000052', serviceType: '11' };
 
 interface Office {
   readonly party: { officeNumber: string; serviceType: string };
@@ -56,11 +61,16 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
   let a: Office;
   let b: Office;
   let c: Office;
+  let e: Office;
 
-  async function renkei(office: Office | undefined, args: string[]): Promise<Record<string, unknown>> {
+  /** runs `renkei --json …` as `office`: its exit code and its output */
+  async function runRenkei(
+    office: Office | undefined,
+    args: string[],
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     const homeArgs = office ? ['--home', office.home] : [];
     try {
-      const { stdout } = await run(process.execPath, [RENKEI, ...homeArgs, '--json', ...args], {
+      const { stdout, stderr } = await run(process.execPath, [RENKEI, ...homeArgs, '--json', ...args], {
         cwd: work,
         env: {
           PATH: process.env['PATH'],
@@ -71,13 +81,27 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
         },
         maxBuffer: 16 * 1024 * 1024,
       });
-      return JSON.parse(stdout) as Record<string, unknown>;
+      return { exitCode: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code?: number; stdout?: string; stderr?: string };
-      throw new Error(
-        `renkei ${args.join(' ')} exited ${failed.code}:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`,
-      );
+      return { exitCode: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
     }
+  }
+
+  async function renkei(office: Office | undefined, args: string[]): Promise<Record<string, unknown>> {
+    const { exitCode, stdout, stderr } = await runRenkei(office, args);
+    if (exitCode !== 0) throw new Error(`renkei ${args.join(' ')} exited ${exitCode}:\n${stdout}\n${stderr}`);
+    return JSON.parse(stdout) as Record<string, unknown>;
+  }
+
+  /** runs a `renkei` command that must fail: its exit code and its JSON error */
+  async function renkeiFails(
+    office: Office,
+    args: string[],
+  ): Promise<{ exitCode: number; error: { code: string; message: string } }> {
+    const { exitCode, stdout } = await runRenkei(office, args);
+    expect(exitCode).not.toBe(0);
+    return { exitCode, ...(JSON.parse(stdout) as { error: { code: string; message: string } }) };
   }
 
   async function office(party: Office['party']): Promise<Office> {
@@ -175,6 +199,13 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     a = await office(A);
     b = await office(B);
     c = await office(C);
+    e = await office(E);
+    // 利用申請 as an office makes it (signed, approved at once); the refusal cases below post directly, so they
+    // wait for intake's and delivery's read models to hold the licences (the agent's send waits by itself)
+    for (const licensed of [a, b, c]) {
+      expect(await renkei(licensed, ['register'])).toMatchObject({ state: 'active' });
+    }
+    await waitUntilLicensed(platform, [A.officeNumber, B.officeNumber, C.officeNumber]);
   });
 
   afterAll(async () => {
@@ -318,15 +349,45 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     ]);
   });
 
-  it('applies for a licence with `renkei register` (signed 利用申請) and shows it with `renkei licence`', async () => {
-    const applied = await renkei(c, ['register']);
+  it('applies for a licence with `renkei register` (signed 利用申請), shows it with `renkei licence`, and loses the inbox once cancelled', async () => {
+    const d = await office(D);
+    const applied = await renkei(d, ['register']);
 
-    expect(applied).toMatchObject({ officeNumber: c.party.officeNumber, state: 'active', autoRenew: true });
-    expect(await renkei(c, ['licence'])).toMatchObject({
-      officeNumber: c.party.officeNumber,
-      state: 'active',
+    expect(applied).toMatchObject({ officeNumber: D.officeNumber, state: 'active', autoRenew: true });
+    expect(await renkei(d, ['licence'])).toMatchObject({ officeNumber: D.officeNumber, state: 'active' });
+    await waitUntilLicensed(platform, [D.officeNumber]);
+    expect(await renkei(d, ['inbox'])).toMatchObject({ items: [] });
+
+    expect(await renkei(d, ['licence', 'cancel', '--reason', 'e2e'])).toMatchObject({ state: 'cancelled' });
+    // delivery learns of the cancellation from registry.licence.changed.v1
+    let inbox: Answer = { status: 0, body: {} };
+    const token = await tokenOf(d);
+    for (let i = 0; i < 40 && inbox.status !== 403; i++) {
+      inbox = await call('delivery', 'GET', '/v1/inbox', { token });
+      if (inbox.status !== 403) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect({ status: inbox.status, code: inbox.body['code'] }).toEqual({
+      status: 403,
+      code: 'LICENCE_NOT_LIVE',
     });
-    expect(await renkei(c, ['licence', 'cancel', '--reason', 'e2e'])).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('refuses an office without a licence: as sender, as recipient (storing nothing) and at the inbox', async () => {
+    const toE = await sealUnit(a, e, { seed: 21 });
+    await refused(a, toE.der, { status: 422, code: 'RECIPIENT_LICENCE_NOT_LIVE' });
+    const fromE = await sealPlanUnit({
+      sender: E,
+      recipient: A,
+      seed: 22,
+      sequence: '20261124093000',
+      signer: e.credential,
+      recipientCertificate: a.credential.certificate,
+    });
+    await refused(e, fromE.der, { status: 403, code: 'SENDER_LICENCE_NOT_LIVE' });
+
+    const inbox = await renkeiFails(e, ['inbox']);
+    expect(inbox).toMatchObject({ exitCode: 4, error: { code: 'LICENCE_NOT_LIVE' } });
+    expect(inbox.error.message).toMatch(/^この事業所には有効な利用ライセンスがないため/);
   });
 
   it('refuses tampered ciphertext and a tampered manifest (SIGNATURE_INVALID), storing nothing', async () => {

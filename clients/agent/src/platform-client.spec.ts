@@ -103,6 +103,32 @@ describe(PlatformClient.name, () => {
     });
   });
 
+  it('explains a refusal for a licence that is not live in Japanese, keeping its code (exit 4)', async () => {
+    const fake = fakeFetch({
+      ...authRoutes(inAnHour),
+      'POST /v1/envelopes': () => ({
+        status: 403,
+        json: { code: 'SENDER_LICENCE_NOT_LIVE', message: 'the sender holds no live licence' },
+      }),
+      'GET /v1/inbox': () => ({
+        status: 403,
+        json: { code: 'LICENCE_NOT_LIVE', message: 'the office holds no live licence' },
+      }),
+    });
+    const sut = new PlatformClient(endpoints, credential, { fetch: fake.fetch });
+
+    const sent = await sut.postEnvelope(new Uint8Array([1])).catch((e: unknown) => e);
+    const listed = await sut.listInbox('all').catch((e: unknown) => e);
+
+    expect(sent).toMatchObject({ code: 'SENDER_LICENCE_NOT_LIVE', exitCode: ExitCode.Refused });
+    expect((sent as AgentError).message).toMatch(
+      /^この事業所には有効な利用ライセンスがないため、送信できません。/,
+    );
+    expect((sent as AgentError).message).toContain('[SENDER_LICENCE_NOT_LIVE]');
+    expect(listed).toMatchObject({ code: 'LICENCE_NOT_LIVE', exitCode: ExitCode.Refused });
+    expect((listed as AgentError).message).toContain('受信箱');
+  });
+
   it('reports a connection failure as PLATFORM_UNREACHABLE (exit 5)', async () => {
     const fake = fakeFetch({ 'POST /v1/auth/challenges': () => 'network-error' });
     const sut = new PlatformClient(endpoints, credential, { fetch: fake.fetch });

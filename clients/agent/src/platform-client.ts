@@ -373,6 +373,19 @@ export function unreachable(url: string, error: unknown): AgentError {
   );
 }
 
+/**
+ * Japanese explanations of the platform's refusals for a licence that is not live (docs/licences.md, Gating);
+ * other codes keep the generic message
+ */
+export const REFUSAL_EXPLANATIONS: Readonly<Record<string, string>> = {
+  SENDER_LICENCE_NOT_LIVE:
+    'この事業所には有効な利用ライセンスがないため、送信できません。`renkei licence` で状態を確認し、ライセンスがなければ `renkei register` で利用申請してください',
+  RECIPIENT_LICENCE_NOT_LIVE:
+    '宛先の事業所に有効な利用ライセンスがないため、送信できません。宛先の事業所にライセンスの状態をご確認ください',
+  LICENCE_NOT_LIVE:
+    'この事業所には有効な利用ライセンスがないため、受信箱・送信一覧・状態の確認と受領通知はできません。`renkei licence` で状態を確認してください',
+};
+
 async function platformError(response: Response, method: string, path: string): Promise<AgentError> {
   let body: PlatformErrorBody = {};
   try {
@@ -383,9 +396,12 @@ async function platformError(response: Response, method: string, path: string): 
   const code = typeof body.code === 'string' ? body.code : AgentErrorCode.PLATFORM_ERROR;
   const message = typeof body.message === 'string' ? body.message : `HTTP ${response.status}`;
   const route = path.split('?')[0];
+  const explanation = REFUSAL_EXPLANATIONS[code];
   return new AgentError(
     code,
-    `プラットフォームが要求を拒否しました (${code}, HTTP ${response.status}, ${method} ${route}): ${message}`,
+    explanation
+      ? `${explanation} [${code}] (HTTP ${response.status}, ${method} ${route}): ${message}`
+      : `プラットフォームが要求を拒否しました (${code}, HTTP ${response.status}, ${method} ${route}): ${message}`,
     exitCodeForStatus(response.status),
     { status: response.status, ...(body.details !== undefined ? { details: body.details } : {}) },
   );

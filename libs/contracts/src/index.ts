@@ -2,6 +2,7 @@
 // no Kafka client here (enforced by lint).
 export * from './topics';
 export * from './event-schemas';
+export * from './licence-liveness';
 export * from './gen/renkei/common/v1/event_meta_pb';
 export * from './gen/renkei/platform/v1/probe_pb';
 export * from './gen/renkei/exchange/v1/envelope_pb';

@@ -54,11 +54,11 @@ export const Topics = {
     key: 'office number',
     partitions: 6,
     cleanupPolicy: 'compact',
-    consumers: [],
+    consumers: ['intake.licences', 'delivery.licences', 'billing.licences'],
     description:
       "The latest state of each office's licence (pending, active, suspended, expired, cancelled; term; " +
-      'auto-renew). Compacted: the last event per office number is its licence; intake and delivery will keep ' +
-      'local read models of it.',
+      'auto-renew). Compacted: the last event per office number is its licence; intake and delivery keep ' +
+      'local read models of it to refuse parties without a live licence, and billing turns each term into a fee.',
   },
   intakeEnvelopeAccepted: {
     name: 'intake.envelope.accepted.v1',

@@ -3,3 +3,4 @@
 export * from './platform-under-test';
 export * from './service-test-bed';
 export * from './plan-units';
+export * from './offices';

@@ -6,10 +6,12 @@ import {
 } from '@renkei/platform';
 import { EnvelopeStepEntity } from './envelopes/envelope-step.entity';
 import { EnvelopeEntity } from './envelopes/envelope.entity';
+import { KnownLicenceEntity } from './licences/known-licence.entity';
 import { CreateDeliverySchema1767225600000 } from './migrations/1767225600000-CreateDeliverySchema';
 import { CreateEnvelopeTables1767398400000 } from './migrations/1767398400000-CreateEnvelopeTables';
 import { CreateTrustViews1768089600000 } from './migrations/1768089600000-CreateTrustViews';
 import { CreateRecipientReceipts1768176000000 } from './migrations/1768176000000-CreateRecipientReceipts';
+import { CreateKnownLicence1768435200000 } from './migrations/1768435200000-CreateKnownLicence';
 import { RecipientReceiptEntity } from './receipts/recipient-receipt.entity';
 
 /** 通知・受領: inboxes, push (SSE/webhook), status timeline, recipient receipts, evidence reports. */
@@ -23,12 +25,14 @@ export const deliveryDefinition: ServiceDefinition = {
     TrustViewStateEntity,
     RevokedCertificateViewEntity,
     RecipientReceiptEntity,
+    KnownLicenceEntity,
   ],
   migrations: [
     CreateDeliverySchema1767225600000,
     CreateEnvelopeTables1767398400000,
     CreateTrustViews1768089600000,
     CreateRecipientReceipts1768176000000,
+    CreateKnownLicence1768435200000,
   ],
   ports: { http: 8085, metrics: 9185 },
 };

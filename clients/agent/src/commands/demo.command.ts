@@ -8,13 +8,19 @@ import { exportPkcs12, issueOfficeCertificate } from '@renkei/pki';
 import { AgentContext } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode } from '../agent.errors';
 import { writeNewFile } from '../files.util';
-import { DEFAULT_PLATFORM_URL, PlatformClient, resolveEndpoints, TimelineStep } from '../platform-client';
+import {
+  DEFAULT_PLATFORM_URL,
+  PlatformClient,
+  resolveEndpoints,
+  type EnvelopeItem,
+  type TimelineStep,
+} from '../platform-client';
 import { fetchEnvelopes } from './fetch.command';
 import { inbox } from './inbox.command';
 import { init } from './init.command';
+import { register } from './licence.command';
 import { loadCa } from './pki.command';
 import { send } from './send.command';
-import { getEnvelopeWaiting } from './status.command';
 import { openSession } from '../agent.context';
 
 export const DEFAULT_DEMO_CA_DIR = path.join('.renkei', 'dev-ca');
@@ -115,6 +121,8 @@ async function exchange(
     const p12 = path.join(workDir, `${office.officeNumber}.p12`);
     await writeNewFile(p12, await exportPkcs12(credential, password, { chain: [ca.certificate] }), 0o600);
     await init(ctxOf(office), { p12, password });
+    // 利用申請 (signed, approved at once): intake and delivery serve only offices with a live licence
+    await register(ctxOf(office), { autoRenew: true });
   }
   const now = new Date();
   const unit = generateUnit({
@@ -144,15 +152,16 @@ async function exchange(
   const files = await compareFiles(unit.files, fetched.envelopes[0].files);
   ctx.progress(`${sender.officeNumber} から状態を確認します (status as the sender)`);
   const { client } = await openSession(ctxOf(sender));
-  let item = await getEnvelopeWaiting(client, envelopeId, timeoutMs);
+  let item: EnvelopeItem | undefined;
   await eventually(timeoutMs, async () => {
     item = await client.getEnvelope(envelopeId);
     // fetch posted the recipient's signed receipt: the last step of the timeline
     return item.status === 'receipted';
   });
-  const timeline = withDurations(item.timeline ?? []);
+  const last = item as EnvelopeItem;
+  const timeline = withDurations(last.timeline ?? []);
   const ok = files.every((f) => f.identical) && reachedInOrder(timeline);
-  return { ok, platformUrl, sender, recipient, envelopeId, files, status: item.status, timeline };
+  return { ok, platformUrl, sender, recipient, envelopeId, files, status: last.status, timeline };
 }
 
 async function compareFiles(
@@ -202,9 +211,20 @@ export function sequenceOf(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
+/**
+ * refusals that only mean "not yet": delivery files the envelope a moment after intake accepted it, and learns of
+ * a licence from registry's events on its own (its read model may trail intake's by a few ms)
+ */
+const NOT_YET = ['ENVELOPE_NOT_FOUND', 'LICENCE_NOT_LIVE'];
+
 async function eventually(timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
+  const done = (): Promise<boolean> =>
+    check().catch((error: unknown) => {
+      if (error instanceof AgentError && NOT_YET.includes(error.code)) return false;
+      throw error;
+    });
+  while (!(await done())) {
     if (Date.now() > deadline) {
       throw new AgentError(
         AgentErrorCode.TIMEOUT,

@@ -9,7 +9,7 @@ import { ProfileStore } from '../profile.store';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
 import { PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
 import { fetchEnvelopes } from './fetch.command';
-import { mediaTypeOf, postWithRetry, prepareSend, send, SendProblem } from './send.command';
+import { mediaTypeOf, postSettling, postWithRetry, prepareSend, send, SendProblem } from './send.command';
 import { problemsOf, readInputFiles, validate } from './validate.command';
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -296,6 +296,65 @@ describe(postWithRetry.name, () => {
     const once = jest.fn().mockRejectedValue(refused);
     await expect(postWithRetry({ postEnvelope: once }, new Uint8Array(), 3)).rejects.toBe(refused);
     expect(once).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe(postSettling.name, () => {
+  /** a clock that sleeping moves forward, and nothing else */
+  function fakeTime(): { now: () => number; sleep: (ms: number) => Promise<void>; slept: number[] } {
+    let at = 0;
+    const slept: number[] = [];
+    return {
+      now: () => at,
+      sleep: async (ms) => {
+        slept.push(ms);
+        at += ms;
+      },
+      slept,
+    };
+  }
+  const refusal = (code: string) => new AgentError(code, code, ExitCode.Refused);
+
+  it('posts the same bytes again while the licence has not reached intake, and tells once', async () => {
+    const time = fakeTime();
+    const onWait = jest.fn();
+    const postEnvelope = jest
+      .fn()
+      .mockRejectedValueOnce(refusal('SENDER_LICENCE_NOT_LIVE'))
+      .mockRejectedValueOnce(refusal('RECIPIENT_LICENCE_NOT_LIVE'))
+      .mockRejectedValueOnce(refusal('RECIPIENT_UNKNOWN'))
+      .mockResolvedValueOnce({ status: 'accepted' });
+    const der = new Uint8Array([7]);
+
+    await expect(
+      postSettling({ postEnvelope }, der, { attempts: 3, settleMs: 5_000, onWait, ...time }),
+    ).resolves.toEqual({ status: 'accepted', duplicate: false });
+    expect(postEnvelope.mock.calls.map(([bytes]) => bytes)).toEqual([der, der, der, der]);
+    expect(time.slept).toEqual([250, 250, 250]);
+    expect(onWait.mock.calls).toEqual([['SENDER_LICENCE_NOT_LIVE']]);
+  });
+
+  it('gives up after the settle time with the last refusal, within a bounded number of posts', async () => {
+    const time = fakeTime();
+    const last = refusal('RECIPIENT_LICENCE_NOT_LIVE');
+    const postEnvelope = jest.fn().mockRejectedValue(last);
+
+    await expect(
+      postSettling({ postEnvelope }, new Uint8Array(), { attempts: 3, settleMs: 1_000, ...time }),
+    ).rejects.toBe(last);
+    expect(postEnvelope).toHaveBeenCalledTimes(5);
+  });
+
+  it('does not wait on any other refusal', async () => {
+    const time = fakeTime();
+    const other = refusal('SEND_UNIT_INVALID');
+    const postEnvelope = jest.fn().mockRejectedValue(other);
+
+    await expect(
+      postSettling({ postEnvelope }, new Uint8Array(), { attempts: 3, settleMs: 5_000, ...time }),
+    ).rejects.toBe(other);
+    expect(postEnvelope).toHaveBeenCalledTimes(1);
+    expect(time.slept).toEqual([]);
   });
 });
 

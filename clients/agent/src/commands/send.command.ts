@@ -52,7 +52,23 @@ export interface SendOptions {
   dir?: string;
   /** attempts of one POST when the answer is lost */
   attempts?: number;
+  /** how long a refusal the event pipeline may still clear is retried (see SETTLING_CODES); default 5 s */
+  settleMs?: number;
 }
+
+/**
+ * Refusals that intake answers from its read models of registry's events, and that a registration or 利用申請 of
+ * a moment ago has not reached yet (a few ms in standalone, ~100 ms and more in a cluster): right after `renkei
+ * init` or `renkei register`, of this office or the recipient, they are retried with the same envelope for a
+ * bounded time (intake stored nothing), then reported as they are.
+ */
+export const SETTLING_CODES: readonly string[] = [
+  'RECIPIENT_UNKNOWN',
+  'SENDER_LICENCE_NOT_LIVE',
+  'RECIPIENT_LICENCE_NOT_LIVE',
+];
+export const DEFAULT_SETTLE_MS = 5_000;
+const SETTLE_INTERVAL_MS = 250;
 
 export async function send(ctx: AgentContext, options: SendOptions): Promise<SendResult> {
   const files = await readInputFiles(options);
@@ -70,7 +86,16 @@ export async function send(ctx: AgentContext, options: SendOptions): Promise<Sen
     ctx.progress(
       `送信中 (sending) ${unit.fileSequence} → ${unit.recipient.officeNumber} (${unitFiles.length} files)`,
     );
-    envelopes.push(await sendUnit(client, profile, unit, unitFiles, options.attempts ?? 3));
+    const post = (der: Uint8Array) =>
+      postSettling(client, der, {
+        attempts: options.attempts ?? 3,
+        settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+        onWait: (code) =>
+          ctx.progress(
+            `プラットフォームへの登録内容の反映を待っています (${code}; waiting up to ${Math.round((options.settleMs ?? DEFAULT_SETTLE_MS) / 1000)} s) …`,
+          ),
+      });
+    envelopes.push(await sendUnit(client, profile, unit, unitFiles, post));
   }
   return { envelopes, warnings: prepared.warnings };
 }
@@ -127,7 +152,7 @@ async function sendUnit(
   profile: Profile,
   unit: SendUnit,
   files: PreparedUnit['files'],
-  attempts: number,
+  post: (der: Uint8Array) => Promise<PostOutcome>,
 ): Promise<SentEnvelope> {
   const office = await client.getOffice(unit.recipient.officeNumber);
   const envelopeId = randomUUID();
@@ -148,7 +173,7 @@ async function sendUnit(
       recipientCertificate: pemToDer(office.certificatePem),
     },
   );
-  const { status, duplicate, receipt } = await postWithRetry(client, sealed.der, attempts);
+  const { status, duplicate, receipt } = await post(sealed.der);
   const der = receipt ?? (await client.getAcceptanceReceipt(envelopeId));
   // the platform's signed word that it accepted this envelope: checked before it is kept
   verifyAcceptanceReceipt(der, profile.trustAnchorsPem, {
@@ -171,6 +196,48 @@ async function sendUnit(
   };
 }
 
+export interface PostOutcome {
+  status: string;
+  duplicate: boolean;
+  receipt?: Uint8Array;
+}
+
+export interface SettleOptions {
+  attempts: number;
+  /** how long a SETTLING_CODES refusal is retried, from the first answer */
+  settleMs: number;
+  /** told once, with the code, when the first such refusal is retried */
+  onWait?: (code: string) => void;
+  /** injectable for tests */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * postWithRetry, and the same bytes again every 250 ms while intake answers one of SETTLING_CODES, until
+ * `settleMs` have passed since the first answer: never more than settleMs / 250 + 1 posts. The last refusal is
+ * then thrown as it is.
+ */
+export async function postSettling(
+  client: Pick<PlatformClient, 'postEnvelope'>,
+  der: Uint8Array,
+  options: SettleOptions,
+): Promise<PostOutcome> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.settleMs;
+  for (let waited = false; ; waited = true) {
+    try {
+      return await postWithRetry(client, der, options.attempts);
+    } catch (error) {
+      const settling = error instanceof AgentError && SETTLING_CODES.includes(error.code);
+      if (!settling || now() + SETTLE_INTERVAL_MS > deadline) throw error;
+      if (!waited) options.onWait?.(error.code);
+      await sleep(SETTLE_INTERVAL_MS);
+    }
+  }
+}
+
 /**
  * Posts the same bytes (same envelope id) again when the answer was lost; ENVELOPE_DUPLICATE means an earlier
  * attempt was accepted.
@@ -179,7 +246,7 @@ export async function postWithRetry(
   client: Pick<PlatformClient, 'postEnvelope'>,
   der: Uint8Array,
   attempts: number,
-): Promise<{ status: string; duplicate: boolean; receipt?: Uint8Array }> {
+): Promise<PostOutcome> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       const accepted = await client.postEnvelope(der);

@@ -11,6 +11,7 @@ export function statusOf(code: DeliveryErrorCode): HttpStatus {
     case DeliveryErrorCode.RECEIPT_INVALID:
       return HttpStatus.BAD_REQUEST;
     case DeliveryErrorCode.RECEIPT_SIGNER_MISMATCH:
+    case DeliveryErrorCode.LICENCE_NOT_LIVE:
       return HttpStatus.FORBIDDEN;
     case DeliveryErrorCode.ENVELOPE_NOT_FOUND:
     case DeliveryErrorCode.RECEIPT_NOT_FOUND:

@@ -15,6 +15,8 @@ export enum DeliveryErrorCode {
   RECEIPT_ALREADY_RECORDED = 'RECEIPT_ALREADY_RECORDED',
   RECEIPT_NOT_FOUND = 'RECEIPT_NOT_FOUND',
   TRUST_ANCHORS_NOT_CONFIGURED = 'TRUST_ANCHORS_NOT_CONFIGURED',
+  /** the token's office has no licence in delivery's read model, or it is not live (docs/licences.md) */
+  LICENCE_NOT_LIVE = 'LICENCE_NOT_LIVE',
 }
 
 export class DeliveryError extends Error {

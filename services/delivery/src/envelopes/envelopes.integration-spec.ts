@@ -1,10 +1,11 @@
 // The inbox, sent list and status timeline on the real PostgreSQL, on Kafka and on the in-process bus: delivery
-// booted with startApp against a fresh, migrated database (one per bus), on Kafka its three consumers on test
-// topics under a unique prefix; tokens verified over HTTP from a JWKS the test serves (as certificate would).
+// booted with startApp against a fresh, migrated database (one per bus), on Kafka its consumers on test topics
+// under a unique prefix; tokens verified over HTTP from a JWKS the test serves (as certificate would); every
+// office licensed through registry.licence.changed.v1 unless the test is about the licence gate.
 import { kafkaEnv, startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
 import { EventBus } from '@renkei/platform';
 import { createTestTopics, deleteTestTopics } from '@renkei/platform/testing';
-import { Topics } from '@renkei/contracts';
+import { LicenceState, Topics } from '@renkei/contracts';
 import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
 import { randomUUID } from 'node:crypto';
 import { deliveryApp } from '../delivery.app';
@@ -14,6 +15,7 @@ import {
   acceptedEvent,
   availableEvent,
   downloadedEvent,
+  licenceEvent,
   type EncodedEvent,
 } from './fixtures/envelope-events.fixture';
 
@@ -24,7 +26,7 @@ const tokenFor = (officeNumber: string): string => tokens.token({ officeNumber, 
 
 let officeCounter = 0;
 /** a fresh 事業所番号 per test, so each test reads its own inbox */
-const newOffice = (): string => `13${String((officeCounter += 1)).padStart(8, '0')}`;
+const newOfficeNumber = (): string => `13${String((officeCounter += 1)).padStart(8, '0')}`;
 
 /** the proofs of the fixture's digests (envelope-events.fixture.ts) */
 const acceptedProof = (envelopeId: string) => ({
@@ -75,6 +77,15 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     );
   }
 
+  /** a fresh office with a live licence in delivery's read model */
+  async function newOffice(): Promise<string> {
+    const office = newOfficeNumber();
+    const licensed = licenceEvent({ officeNumber: office });
+    await publish(licensed);
+    await consumed(licensed);
+    return office;
+  }
+
   async function inbox(office: string, query = ''): Promise<EnvelopePage> {
     const answer = await get<EnvelopePage>(`/v1/inbox${query}`, office);
     expect(answer.status).toBe(200);
@@ -87,6 +98,7 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
         Topics.intakeEnvelopeAccepted.name,
         Topics.storageEnvelopeAvailable.name,
         Topics.storageEnvelopeDownloaded.name,
+        Topics.registryLicenceChanged.name,
         // delivery's trust read model consumes these
         Topics.certificateTrustChanged.name,
         Topics.certificateRevocationRecorded.name,
@@ -106,8 +118,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('files an accepted then available envelope in the recipient inbox', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const accepted = acceptedEvent({ envelopeId, sender, recipient });
     await publish(accepted);
@@ -160,8 +172,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('shows an acceptance to its sender at once, and to the recipient only once available', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const accepted = acceptedEvent({ envelopeId, sender, recipient });
     await publish(accepted);
@@ -178,8 +190,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('files one item when available arrives before accepted', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const available = availableEvent({ envelopeId, sender, recipient });
     await publish(available);
@@ -201,7 +213,7 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('treats a redelivered event, and a repeated announcement, as no change', async () => {
-    const recipient = newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const download = downloadedEvent({ envelopeId, by: 'recipient', recipient });
     const available = availableEvent({ envelopeId, recipient });
@@ -226,8 +238,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('moves the status to downloaded on the recipient download, and hides it from status=available', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const waiting = randomUUID();
     const events = [
@@ -272,7 +284,7 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('keeps a download that arrives before the envelope, and joins it once the envelope arrives', async () => {
-    const recipient = newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const download = downloadedEvent({ envelopeId, by: 'recipient', recipient });
     await publish(download);
@@ -292,8 +304,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('adds a sender re-download to the timeline without changing the status', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const envelopeId = randomUUID();
     const available = availableEvent({ envelopeId, sender, recipient });
     await publish(available);
@@ -316,8 +328,8 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('pages 250 envelopes by 100 without duplicate or gap, oldest first', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
     const base = Date.parse('2026-11-24T07:00:00.000Z');
     // three envelopes share each second, so the envelope id breaks ties
     const events = Array.from({ length: 250 }, (_, i) =>
@@ -355,9 +367,9 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
   });
 
   it('answers another office 404 on the status and an empty inbox', async () => {
-    const sender = newOffice();
-    const recipient = newOffice();
-    const stranger = newOffice();
+    const sender = await newOffice();
+    const recipient = await newOffice();
+    const stranger = await newOffice();
     const envelopeId = randomUUID();
     const available = availableEvent({ envelopeId, sender, recipient });
     await publish(available);
@@ -375,8 +387,50 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     expect((await get<EnvelopePage>('/v1/sent', stranger)).body).toEqual({ items: [], next: null });
   });
 
+  it('refuses an office without a live licence with 403 LICENCE_NOT_LIVE on the inbox, sent and status', async () => {
+    const sender = await newOffice();
+    const unlicensed = newOfficeNumber();
+    const suspended = newOfficeNumber();
+    const ended = newOfficeNumber();
+    const envelopeId = randomUUID();
+    const events = [
+      availableEvent({ envelopeId, sender, recipient: suspended }),
+      licenceEvent({ officeNumber: suspended, state: LicenceState.SUSPENDED, version: 2 }),
+      // older than the stored version: ignored
+      licenceEvent({ officeNumber: suspended, version: 1 }),
+      licenceEvent({ officeNumber: ended, termEnd: new Date(Date.now() - 60_000), autoRenew: false }),
+    ];
+    await publish(...events);
+    await consumed(...events);
+
+    for (const office of [unlicensed, suspended, ended]) {
+      for (const route of ['/v1/inbox', '/v1/sent', `/v1/envelopes/${envelopeId}`]) {
+        expect({ office, route, ...(await get(route, office)) }).toMatchObject({
+          status: 403,
+          body: { code: 'LICENCE_NOT_LIVE' },
+        });
+      }
+    }
+    expect((await get(`/v1/envelopes/${envelopeId}`, sender)).status).toBe(200);
+  });
+
+  it('lets an office in once its licence is live, and refuses it again once suspended', async () => {
+    const office = newOfficeNumber();
+    expect((await get('/v1/inbox', office)).status).toBe(403);
+
+    const approved = licenceEvent({ officeNumber: office, version: 1 });
+    await publish(approved);
+    await consumed(approved);
+    expect(await get('/v1/inbox', office)).toMatchObject({ status: 200, body: { items: [] } });
+
+    const suspended = licenceEvent({ officeNumber: office, state: LicenceState.SUSPENDED, version: 2 });
+    await publish(suspended);
+    await consumed(suspended);
+    expect(await get('/v1/inbox', office)).toMatchObject({ status: 403, body: { code: 'LICENCE_NOT_LIVE' } });
+  });
+
   it('refuses bad parameters with stable codes, and a request without a token', async () => {
-    const office = newOffice();
+    const office = await newOffice();
 
     expect(await get('/v1/inbox?status=read', office)).toMatchObject({
       status: 400,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { deliveryRuntime } from '../delivery.runtime';
+import { LicencesModule } from '../licences/licences.module';
 import { EnvelopeRepository } from './envelope.repository';
 import { EnvelopesConsumer } from './envelopes.consumer';
 import { EnvelopesController } from './envelopes.controller';
@@ -7,7 +8,7 @@ import { EnvelopesService } from './envelopes.service';
 
 /** Inbox, sent list and status timeline, fed by the accepted, available and downloaded events. */
 @Module({
-  imports: [deliveryRuntime],
+  imports: [deliveryRuntime, LicencesModule],
   controllers: [EnvelopesController],
   providers: [EnvelopeRepository, EnvelopesService, EnvelopesConsumer],
 })

@@ -3,6 +3,7 @@ import { AuthPrincipal, Principal } from '@renkei/platform';
 import type { Request, Response } from 'express';
 import { parseEnvelopeId } from '../envelopes/dto/list-envelopes.dto';
 import { DeliveryExceptionFilter } from '../envelopes/envelopes-exception.filter';
+import { LicenceGate } from '../licences/licence.gate';
 import { assertReceiptMediaType, readReceiptBody } from './receipt-body.util';
 import { ReceiptsService, type RecordedReceipt } from './receipts.service';
 
@@ -10,9 +11,12 @@ import { ReceiptsService, type RecordedReceipt } from './receipts.service';
 @Controller('v1/envelopes/:envelopeId')
 @UseFilters(DeliveryExceptionFilter)
 export class ReceiptsController {
-  constructor(@Inject(ReceiptsService) private readonly receipts: ReceiptsService) {}
+  constructor(
+    @Inject(ReceiptsService) private readonly receipts: ReceiptsService,
+    @Inject(LicenceGate) private readonly licences: LicenceGate,
+  ) {}
 
-  /** 201 when recorded, 200 when the same receipt was recorded before */
+  /** 201 when recorded, 200 when the same receipt was recorded before; only with a live licence */
   @Post('receipt')
   async post(
     @Principal() principal: AuthPrincipal,
@@ -20,6 +24,7 @@ export class ReceiptsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<RecordedReceipt> {
+    await this.licences.assertLive(principal);
     const id = parseEnvelopeId(envelopeId);
     assertReceiptMediaType(request.headers['content-type']);
     const der = await readReceiptBody(request);

@@ -1,7 +1,8 @@
 // POST /v1/envelopes/{id}/receipt and the receipted/rejected step on the real PostgreSQL (in-process bus): delivery
-// booted with startApp on a fresh, migrated database, the envelope filed through its events, receipts signed with
-// run-time office certificates, the outbox event consumed back off the bus and decoded.
-import { decodeEvent, ReceiptVerdict, Topics } from '@renkei/contracts';
+// booted with startApp on a fresh, migrated database, the envelope filed through its events, the offices licensed
+// through registry.licence.changed.v1, receipts signed with run-time office certificates, the outbox event
+// consumed back off the bus and decoded.
+import { decodeEvent, LicenceState, ReceiptVerdict, Topics } from '@renkei/contracts';
 import { signReceipt, type RecipientReceiptBody } from '@renkei/envelope';
 import { startServiceUnderTest, TestTokens, type ServiceUnderTest } from '@renkei/harness';
 import { EventBus, type IncomingMessage } from '@renkei/platform';
@@ -15,6 +16,7 @@ import {
   acceptedEvent,
   availableEvent,
   downloadedEvent,
+  licenceEvent,
   type EncodedEvent,
 } from '../envelopes/fixtures/envelope-events.fixture';
 
@@ -26,7 +28,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 
 let officeCounter = 0;
 /** a fresh recipient 事業所番号 (and its certificate) per test */
-function newRecipient(): { officeNumber: string; credential: DevCredential } {
+function newRecipientIdentity(): { officeNumber: string; credential: DevCredential } {
   const officeNumber = `14${String((officeCounter += 1)).padStart(8, '0')}`;
   const credential = issueOfficeCertificate(ca, { officeNumber, serviceTypes: ['46'], keyType: 'ec' });
   return { officeNumber, credential };
@@ -84,6 +86,15 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
       );
       expect(rows[0].n).toBe(ids.length);
     });
+  }
+
+  /** a fresh recipient with a live licence in delivery's read model */
+  async function newRecipient(): Promise<{ officeNumber: string; credential: DevCredential }> {
+    const recipient = newRecipientIdentity();
+    const licensed = licenceEvent({ officeNumber: recipient.officeNumber });
+    await publish(licensed);
+    await consumed(licensed);
+    return recipient;
   }
 
   /** an envelope from SENDER to `recipient`, accepted and available, and downloaded by the recipient if asked */
@@ -152,6 +163,9 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
         recorded.push(message);
       },
     });
+    const senderLicence = licenceEvent({ officeNumber: SENDER });
+    await publish(senderLicence);
+    await consumed(senderLicence);
   });
 
   afterAll(async () => {
@@ -159,7 +173,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('records an accepted receipt: 201, the DER, the receipted step with its proof, and one event', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const der = signed(receiptBody(envelopeId, officeNumber), credential);
     const token = tokenOf(officeNumber, credential);
@@ -236,7 +250,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('records a rejection with its reason codes as the rejected step', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const reasons = [
       { code: 'FILE_DIGEST_MISMATCH', message: 'ファイルのハッシュが一致しません' },
@@ -268,7 +282,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('answers the same receipt again with 200 and refuses a different one with RECEIPT_ALREADY_RECORDED', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const token = tokenOf(officeNumber, credential);
     const der = signed(receiptBody(envelopeId, officeNumber), credential);
@@ -295,7 +309,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses a receipt before the recipient downloaded the envelope with RECEIPT_BEFORE_DOWNLOAD', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber, false);
 
     await expectRefused(
@@ -307,7 +321,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('answers anyone but the recipient as for an unknown envelope', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const der = signed(receiptBody(envelopeId, officeNumber), credential);
 
@@ -326,7 +340,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
     ['garbage', () => 'not a receipt', 400, 'RECEIPT_MALFORMED'],
     ['an acceptance receipt', 'acceptance', 400, 'RECEIPT_INVALID'],
   ] as const)('refuses %s', async (_what, kind, status, code) => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const der =
       kind === 'acceptance'
@@ -352,8 +366,27 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
     await expectRefused(envelopeId, der, tokenOf(officeNumber, credential), { status, code });
   });
 
+  it('refuses a receipt from a recipient whose licence is no longer live with 403 LICENCE_NOT_LIVE', async () => {
+    const { officeNumber, credential } = await newRecipient();
+    const envelopeId = await fileEnvelope(officeNumber);
+    const cancelled = licenceEvent({
+      officeNumber,
+      state: LicenceState.CANCELLED,
+      autoRenew: false,
+      version: 2,
+    });
+    await publish(cancelled);
+    await consumed(cancelled);
+    const der = signed(receiptBody(envelopeId, officeNumber), credential);
+
+    await expectRefused(envelopeId, der, tokenOf(officeNumber, credential), {
+      status: 403,
+      code: 'LICENCE_NOT_LIVE',
+    });
+  });
+
   it('refuses a tampered receipt with RECEIPT_SIGNATURE_INVALID', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const der = signed(receiptBody(envelopeId, officeNumber), credential);
     const at = der.indexOf('"verdict":"accepted"') + '"verdict":"a'.length;
@@ -366,7 +399,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses a receipt signed under an unknown CA with RECEIPT_SIGNER_UNTRUSTED', async () => {
-    const { officeNumber } = newRecipient();
+    const { officeNumber } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const stranger = issueOfficeCertificate(createDevCa(), {
       officeNumber,
@@ -386,7 +419,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses a receipt whose signer the certificate service revoked with RECEIPT_SIGNER_UNTRUSTED (CERTIFICATE_REVOKED), once the revocation event arrived', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const revocation = certificateRevokedMessage(credential.certificate, { anchorId: randomUUID() });
     await service.running.app.get(EventBus).publish([revocation]);
@@ -416,8 +449,8 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses a receipt signed by another office, or with another certificate than the token, with RECEIPT_SIGNER_MISMATCH', async () => {
-    const { officeNumber, credential } = newRecipient();
-    const other = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
+    const other = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const second = issueOfficeCertificate(ca, { officeNumber, serviceTypes: ['46'], keyType: 'rsa' });
 
@@ -436,7 +469,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses a receipt for another manifest with RECEIPT_ENVELOPE_MISMATCH', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
 
     await expectRefused(
@@ -454,7 +487,7 @@ describe('POST /v1/envelopes/{id}/receipt', () => {
   });
 
   it('refuses another media type with 415 and a body over 64 KiB with 413', async () => {
-    const { officeNumber, credential } = newRecipient();
+    const { officeNumber, credential } = await newRecipient();
     const envelopeId = await fileEnvelope(officeNumber);
     const token = tokenOf(officeNumber, credential);
 

@@ -13,6 +13,7 @@ export function statusOf(code: IntakeErrorCode): HttpStatus {
     case IntakeErrorCode.UNSUPPORTED_ALGORITHM:
       return HttpStatus.BAD_REQUEST;
     case IntakeErrorCode.SENDER_MISMATCH:
+    case IntakeErrorCode.SENDER_LICENCE_NOT_LIVE:
       return HttpStatus.FORBIDDEN;
     case IntakeErrorCode.ENVELOPE_DUPLICATE:
     case IntakeErrorCode.ENVELOPE_ID_CONFLICT:
@@ -31,6 +32,7 @@ export function statusOf(code: IntakeErrorCode): HttpStatus {
     case IntakeErrorCode.CERTIFICATE_KEY_UNSUPPORTED:
     case IntakeErrorCode.SIGNING_TIME_INVALID:
     case IntakeErrorCode.RECIPIENT_UNKNOWN:
+    case IntakeErrorCode.RECIPIENT_LICENCE_NOT_LIVE:
     case IntakeErrorCode.SEND_UNIT_INVALID:
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case IntakeErrorCode.ENVELOPE_NOT_FOUND:

@@ -80,6 +80,9 @@ describe('POST /v1/envelopes against the trust read model', () => {
     await harness.publishOffice({ party: A });
     await harness.publishOffice({ party: B });
     await harness.waitForOffices(2);
+    await harness.publishLicence({ officeNumber: A.officeNumber });
+    await harness.publishLicence({ officeNumber: B.officeNumber });
+    await harness.waitForLicences(2);
     await harness.publishTrust(
       trustChangedMessage(1, [
         { anchorId: ANCHOR, certificateDer: ca.certificate },

@@ -14,9 +14,13 @@ export enum IntakeErrorCode {
   CERTIFICATE_PATH_INVALID = 'CERTIFICATE_PATH_INVALID',
   CERTIFICATE_KEY_UNSUPPORTED = 'CERTIFICATE_KEY_UNSUPPORTED',
   SENDER_MISMATCH = 'SENDER_MISMATCH',
+  /** the sender has no licence in intake's read model, or it is not live (docs/licences.md) */
+  SENDER_LICENCE_NOT_LIVE = 'SENDER_LICENCE_NOT_LIVE',
   /** the manifest createdAt (signing time) lies beyond the tolerated clock skew in the future */
   SIGNING_TIME_INVALID = 'SIGNING_TIME_INVALID',
   RECIPIENT_UNKNOWN = 'RECIPIENT_UNKNOWN',
+  /** the recipient has no licence in intake's read model, or it is not live */
+  RECIPIENT_LICENCE_NOT_LIVE = 'RECIPIENT_LICENCE_NOT_LIVE',
   SEND_UNIT_INVALID = 'SEND_UNIT_INVALID',
   ENVELOPE_DUPLICATE = 'ENVELOPE_DUPLICATE',
   ENVELOPE_ID_CONFLICT = 'ENVELOPE_ID_CONFLICT',

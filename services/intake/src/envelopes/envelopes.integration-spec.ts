@@ -1,7 +1,8 @@
 // POST /v1/envelopes end to end on the real PostgreSQL and MinIO (and the local object store): intake booted
-// with startApp, the directory fed through the bus, envelopes sealed with libs/envelope from careplan units.
+// with startApp, the directory and the licences fed through the bus, envelopes sealed with libs/envelope from
+// careplan units.
 import { CareplanErrorCode } from '@renkei/careplan';
-import { decodeEvent, OfficeStatus } from '@renkei/contracts';
+import { decodeEvent, LicenceState, OfficeStatus } from '@renkei/contracts';
 import { EnvelopeKind, parseEnvelope, parseReceipt, type Party, type SealedEnvelope } from '@renkei/envelope';
 import { createDevCa, expectEventually, issueOfficeCertificate } from '@renkei/testing';
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
@@ -14,7 +15,16 @@ const B: Party = { officeNumber: '1320000002', serviceType: '11' };
 const C: Party = { officeNumber: '1330000003', serviceType: '43' };
 const UNKNOWN: Party = { officeNumber: '1390000009', serviceType: '11' };
 const WITHDRAWN: Party = { officeNumber: '1340000004', serviceType: '11' };
+/** offices of the directory whose licence is missing, not live, or live on its renewal grace */
+const UNLICENSED: Party = { officeNumber: '1350000005', serviceType: '11' };
+const SUSPENDED: Party = { officeNumber: '1360000006', serviceType: '11' };
+const TERM_ENDED: Party = { officeNumber: '1370000007', serviceType: '11' };
+const IN_GRACE: Party = { officeNumber: '1380000008', serviceType: '11' };
+/** a sender with a certificate and no licence, and one whose licence was cancelled */
+const S: Party = { officeNumber: '1350000015', serviceType: '43' };
+const T: Party = { officeNumber: '1350000016', serviceType: '43' };
 const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
 
 const ca = createDevCa();
 const officeA = issueOfficeCertificate(ca, {
@@ -29,6 +39,16 @@ const officeB = issueOfficeCertificate(ca, {
 });
 const officeC = issueOfficeCertificate(ca, {
   officeNumber: C.officeNumber,
+  serviceTypes: ['43'],
+  keyType: 'ec',
+});
+const officeS = issueOfficeCertificate(ca, {
+  officeNumber: S.officeNumber,
+  serviceTypes: ['43'],
+  keyType: 'ec',
+});
+const officeT = issueOfficeCertificate(ca, {
+  officeNumber: T.officeNumber,
   serviceTypes: ['43'],
   keyType: 'ec',
 });
@@ -86,7 +106,32 @@ describe('POST /v1/envelopes (MinIO)', () => {
     await harness.publishOffice({ party: WITHDRAWN, status: OfficeStatus.WITHDRAWN, version: 2 });
     // older than the stored version: ignored
     await harness.publishOffice({ party: WITHDRAWN, status: OfficeStatus.ACTIVE, version: 1 });
-    await harness.waitForOffices(4);
+    for (const party of [UNLICENSED, SUSPENDED, TERM_ENDED, IN_GRACE]) await harness.publishOffice({ party });
+    await harness.waitForOffices(8);
+    for (const party of [A, B, C]) await harness.publishLicence({ officeNumber: party.officeNumber });
+    await harness.publishLicence({
+      officeNumber: SUSPENDED.officeNumber,
+      state: LicenceState.SUSPENDED,
+      version: 3,
+    });
+    // older than the stored version: ignored
+    await harness.publishLicence({ officeNumber: SUSPENDED.officeNumber, version: 2 });
+    await harness.publishLicence({
+      officeNumber: TERM_ENDED.officeNumber,
+      termEnd: new Date(Date.now() - HOUR_MS),
+      autoRenew: false,
+    });
+    await harness.publishLicence({
+      officeNumber: IN_GRACE.officeNumber,
+      termEnd: new Date(Date.now() - HOUR_MS),
+      autoRenew: true,
+    });
+    await harness.publishLicence({
+      officeNumber: T.officeNumber,
+      state: LicenceState.CANCELLED,
+      autoRenew: false,
+    });
+    await harness.waitForLicences(7);
   });
 
   afterAll(async () => {
@@ -100,11 +145,26 @@ describe('POST /v1/envelopes (MinIO)', () => {
       ),
     );
 
-    expect(rows).toEqual([
-      { office_number: A.officeNumber, status: 'active', version: '1' },
-      { office_number: B.officeNumber, status: 'active', version: '1' },
-      { office_number: C.officeNumber, status: 'active', version: '1' },
-      { office_number: WITHDRAWN.officeNumber, status: 'withdrawn', version: '2' },
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { office_number: A.officeNumber, status: 'active', version: '1' },
+        { office_number: B.officeNumber, status: 'active', version: '1' },
+        { office_number: C.officeNumber, status: 'active', version: '1' },
+        { office_number: WITHDRAWN.officeNumber, status: 'withdrawn', version: '2' },
+      ]),
+    );
+  });
+
+  it('keeps the latest version of each licence, ignoring an older event', async () => {
+    const rows = await harness.query<{ office_number: string; state: string; version: string }>(
+      'select office_number, state, version from intake.known_licence where office_number = any($1)',
+      [[A.officeNumber, SUSPENDED.officeNumber, T.officeNumber]],
+    );
+
+    expect(rows.sort((x, y) => x.office_number.localeCompare(y.office_number))).toEqual([
+      { office_number: A.officeNumber, state: 'active', version: '1' },
+      { office_number: T.officeNumber, state: 'cancelled', version: '1' },
+      { office_number: SUSPENDED.officeNumber, state: 'suspended', version: '3' },
     ]);
   });
 
@@ -365,6 +425,60 @@ describe('POST /v1/envelopes (MinIO)', () => {
     await expectRefused(sealed.der, sealed.manifest.envelopeId, { status: 422, code: 'RECIPIENT_UNKNOWN' });
   });
 
+  it.each([
+    ['without a licence', S, officeS],
+    ['whose licence was cancelled', T, officeT],
+  ])('refuses a sender %s with 403 SENDER_LICENCE_NOT_LIVE', async (_label, sender, signer) => {
+    const sealed = await sealUnit({ signer, recipientCertificate: officeB, sender, recipient: B });
+    const token = harness.tokenFor(signer, sender.officeNumber, ['43']);
+
+    await expectRefused(
+      sealed.der,
+      sealed.manifest.envelopeId,
+      { status: 403, code: 'SENDER_LICENCE_NOT_LIVE' },
+      { token },
+    );
+  });
+
+  it('checks the sender licence before the recipient', async () => {
+    const sealed = await sealUnit({
+      signer: officeS,
+      recipientCertificate: officeB,
+      sender: S,
+      recipient: UNKNOWN,
+      files: planFiles(S, UNKNOWN),
+    });
+    const token = harness.tokenFor(officeS, S.officeNumber, ['43']);
+
+    await expectRefused(
+      sealed.der,
+      sealed.manifest.envelopeId,
+      { status: 403, code: 'SENDER_LICENCE_NOT_LIVE' },
+      { token },
+    );
+  });
+
+  it.each([
+    ['without a licence', UNLICENSED],
+    ['whose licence is suspended (an older active event ignored)', SUSPENDED],
+    ['whose term ended without auto-renewal', TERM_ENDED],
+  ])('refuses a recipient %s with 422 RECIPIENT_LICENCE_NOT_LIVE', async (_label, recipient) => {
+    const sealed = await sealAtoB({ recipient, files: planFiles(A, recipient) });
+
+    await expectRefused(sealed.der, sealed.manifest.envelopeId, {
+      status: 422,
+      code: 'RECIPIENT_LICENCE_NOT_LIVE',
+    });
+  });
+
+  it('accepts a recipient whose auto-renewing term ended within the renewal grace', async () => {
+    const sealed = await sealAtoB({ recipient: IN_GRACE, files: planFiles(A, IN_GRACE) });
+
+    const answer = await harness.post(sealed.der, tokenA);
+
+    expect(answer).toMatchObject({ status: 202, body: { envelopeId: sealed.manifest.envelopeId } });
+  });
+
   it('refuses a self-send with SEND_UNIT_INVALID listing SEND_UNIT_SELF_SEND', async () => {
     const sealed = await sealUnit({
       signer: officeA,
@@ -463,6 +577,9 @@ describe('POST /v1/envelopes (local object store, beside another JSON route)', (
     await harness.start();
     await harness.publishOffice({ party: B });
     await harness.waitForOffices(1);
+    await harness.publishLicence({ officeNumber: A.officeNumber });
+    await harness.publishLicence({ officeNumber: B.officeNumber });
+    await harness.waitForLicences(2);
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@
 // de-duplication, the object PUT, and the row + outbox event in one transaction. The first failure answers and
 // nothing is stored.
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isLicenceLive } from '@renkei/contracts';
 import {
   EnvelopeError,
   parseEnvelope,
@@ -13,6 +14,7 @@ import {
 import { ObjectStore, type AuthPrincipal } from '@renkei/platform';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { KnownLicenceRepository } from '../directory/known-licence.repository';
 import { KnownOfficeStatus } from '../directory/known-office.entity';
 import { KnownOfficeRepository } from '../directory/known-office.repository';
 import { envelopeAcceptedEvent } from './envelope-accepted.util';
@@ -53,6 +55,7 @@ export class EnvelopesService {
   constructor(
     @Inject(SignerCertificatePolicy) private readonly signerPolicy: SignerCertificatePolicy,
     @Inject(KnownOfficeRepository) private readonly offices: KnownOfficeRepository,
+    @Inject(KnownLicenceRepository) private readonly licences: KnownLicenceRepository,
     @Inject(EnvelopeRepository) private readonly envelopes: EnvelopeRepository,
     @Inject(ObjectStore) private readonly objects: ObjectStore,
     @Inject(IntakeClock) private readonly clock: IntakeClock,
@@ -70,7 +73,7 @@ export class EnvelopesService {
       signedAt: new Date(manifest.createdAt),
     });
     this.checkBinding(principal, parsed, signer);
-    await this.checkRecipient(manifest);
+    await this.checkParties(manifest);
     this.checkSendUnit(manifest);
     try {
       const accepted = await this.envelopes.exclusively(manifest.envelopeId, async (session) => {
@@ -160,10 +163,28 @@ export class EnvelopesService {
     }
   }
 
-  /** check 5: an active office of the directory, with that service type */
-  private async checkRecipient(manifest: Manifest): Promise<void> {
-    const { recipient } = manifest;
-    const office = await this.offices.getByOfficeNumber(recipient.officeNumber);
+  /**
+   * check 5, from intake's read models (no call to registry): the sender holds a live licence; the recipient is
+   * an active office of the directory, with that service type, and holds a live licence
+   */
+  private async checkParties(manifest: Manifest): Promise<void> {
+    const { sender, recipient } = manifest;
+    const [office, licences] = await Promise.all([
+      this.offices.getByOfficeNumber(recipient.officeNumber),
+      this.licences.findByOfficeNumbers([sender.officeNumber, recipient.officeNumber]),
+    ]);
+    const now = this.clock.now();
+    const live = (officeNumber: string): boolean =>
+      isLicenceLive(
+        licences.find((licence) => licence.officeNumber === officeNumber),
+        now,
+      );
+    if (!live(sender.officeNumber)) {
+      throw new IntakeError(
+        IntakeErrorCode.SENDER_LICENCE_NOT_LIVE,
+        `the sender ${sender.officeNumber} holds no live licence`,
+      );
+    }
     if (
       !office ||
       office.status !== KnownOfficeStatus.Active ||
@@ -172,6 +193,12 @@ export class EnvelopesService {
       throw new IntakeError(
         IntakeErrorCode.RECIPIENT_UNKNOWN,
         `${recipient.officeNumber}/${recipient.serviceType} is not an active office of the directory`,
+      );
+    }
+    if (!live(recipient.officeNumber)) {
+      throw new IntakeError(
+        IntakeErrorCode.RECIPIENT_LICENCE_NOT_LIVE,
+        `the recipient ${recipient.officeNumber} holds no live licence`,
       );
     }
   }

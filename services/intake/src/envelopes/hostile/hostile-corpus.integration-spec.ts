@@ -2,7 +2,17 @@
 // PostgreSQL and MinIO (the intake harness). Each must get exactly its documented code and status, never a 5xx,
 // and leave nothing behind: no intake.envelope row, no outbox event, no object (checked per case, and once over
 // the whole corpus). Intake runs in this process, so its memory is this process's RSS.
-import { createWorld, buildCorpus, trustEvents, A, B, C, type HostileCase } from './fixtures/hostile-corpus';
+import { LicenceState } from '@renkei/contracts';
+import {
+  createWorld,
+  buildCorpus,
+  A,
+  licenceWorld,
+  trustEvents,
+  C,
+  U,
+  type HostileCase,
+} from './fixtures/hostile-corpus';
 import { objectKeyOf } from '../envelopes.service';
 import { IntakeHarness } from '../fixtures/intake.harness';
 
@@ -43,10 +53,17 @@ describe('hostile corpus at POST /v1/envelopes (MinIO)', () => {
 
   beforeAll(async () => {
     await harness.start();
-    await harness.publishOffice({ party: A });
-    await harness.publishOffice({ party: B });
-    await harness.publishOffice({ party: C });
-    await harness.waitForOffices(3);
+    // the directory and the licences the 'licences' group is about, as registry publishes them
+    const { offices, licences } = licenceWorld();
+    for (const party of offices) await harness.publishOffice({ party });
+    await harness.waitForOffices(offices.length);
+    for (const licence of licences) {
+      await harness.publishLicence({
+        ...licence,
+        state: licence.state === 'active' ? LicenceState.ACTIVE : LicenceState.SUSPENDED,
+      });
+    }
+    await harness.waitForLicences(licences.length);
     // the trust configuration and revocations the 'trust' group is about, as the certificate service publishes them
     for (const message of trustEvents(world)) await harness.publishTrust(message);
     await harness.waitForTrust(1, 2);
@@ -55,6 +72,7 @@ describe('hostile corpus at POST /v1/envelopes (MinIO)', () => {
     const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
     tokens.set('A', tokenA);
     tokens.set('C', harness.tokenFor(world.officeC, C.officeNumber, ['43']));
+    tokens.set('U', harness.tokenFor(world.officeU, U.officeNumber, ['43']));
     tokens.set('none', undefined);
     tokens.set('malformed', 'not-a-compact-jws');
     tokens.set('forged', `${head}.${payload}.${flipped}`);

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { deliveryRuntime } from '../delivery.runtime';
+import { KnownLicenceRepository } from './known-licence.repository';
+import { LicenceChangedConsumer } from './licence-changed.consumer';
+import { LicenceGate } from './licence.gate';
+import { LicencesClock } from './licences.clock';
+
+/**
+ * Delivery's read model of the licences (registry.licence.changed.v1) and the gate the inbox, sent, status and
+ * receipt routes pass (import this module, inject LicenceGate).
+ */
+@Module({
+  imports: [deliveryRuntime],
+  providers: [KnownLicenceRepository, LicenceChangedConsumer, LicencesClock, LicenceGate],
+  exports: [LicenceGate],
+})
+export class LicencesModule {}
