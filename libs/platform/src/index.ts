@@ -12,3 +12,4 @@ export * from './object-store';
 export * from './outbox';
 export * from './service';
 export * from './trust';
+export * from './openapi/openapi.types';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public } from '@renkei/platform';
-import type { OpenApi31Document } from './openapi.types';
+import type { OpenApi31Document } from '@renkei/platform';
 import { registryOpenApi } from './registry.openapi';
 
 /** registry's OpenAPI 3.1 document, for anyone: it describes the API, not its data */

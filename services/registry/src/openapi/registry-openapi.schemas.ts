@@ -8,7 +8,7 @@ import { OfficeMasterProblemCode } from '../office-master/office-master.errors';
 import { MasterStatus } from '../office-master/office-master.types';
 import { WARNING_POINTS } from '../offices/certificate-expiry.schedule';
 import { OfficeStatus } from '../offices/office.entity';
-import type { ParameterObject, ResponseObject, SchemaObject } from './openapi.types';
+import type { ParameterObject, ResponseObject, SchemaObject } from '@renkei/platform';
 
 export const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 const nullable = (schema: SchemaObject): SchemaObject => ({ oneOf: [schema, { type: 'null' }] });

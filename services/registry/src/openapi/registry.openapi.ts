@@ -12,7 +12,7 @@ import type {
   ReferenceObject,
   RequestBodyObject,
   ResponseObject,
-} from './openapi.types';
+} from '@renkei/platform';
 import { answer, parameters, ref, refusal, responses, schemas } from './registry-openapi.schemas';
 
 const ROLE_FORBIDDEN = 'AUTH_ROLE_FORBIDDEN';
