@@ -156,3 +156,26 @@ function resolvePointer(document: unknown, ref: string): unknown {
   }
   return node;
 }
+
+/** the express instance under a Nest app, as far as its route table goes */
+interface ExpressRouteTable {
+  readonly router: {
+    readonly stack: readonly { route?: { path: string; methods: Record<string, boolean> } }[];
+  };
+}
+
+/**
+ * Every `METHOD /path` a running Nest app (express platform) registered, as OpenAPI paths, sorted: what a
+ * served document must describe, read from the app rather than from a hand-kept list.
+ */
+export function registeredOperations(app: { getHttpAdapter(): { getInstance(): unknown } }): string[] {
+  const express = app.getHttpAdapter().getInstance() as ExpressRouteTable;
+  const operations: string[] = [];
+  for (const layer of express.router.stack) {
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) {
+      if (method !== '_all') operations.push(`${method.toUpperCase()} ${openApiPathOf(layer.route.path)}`);
+    }
+  }
+  return operations.sort();
+}
