@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ServiceRuntimeModule } from '@renkei/platform';
-import { billingDefinition } from './billing.definition';
+import { BillingApiModule } from './api/billing-api.module';
+import { billingRuntime } from './billing.runtime';
+import { BillingLedgerModule } from './ledger/billing-ledger.module';
 
-// Business capabilities arrive with their issues; until then the service owns its schema, outbox, inbox,
-// health and metrics, and serves nothing that would pretend to be a feature.
+/** 差引: the ledger (fees, cycles, results, reconciliation, the licence consumer, the cycle job) and its HTTP APIs. */
 @Module({
-  imports: [ServiceRuntimeModule.forService(billingDefinition)],
+  imports: [billingRuntime, BillingLedgerModule, BillingApiModule],
 })
 export class BillingModule {}

@@ -74,6 +74,18 @@ export abstract class PlatformConfig {
   abstract readonly registration: { readonly requiresOfficeMaster: boolean };
   /** registry's licence term job: renews or expires licences whose term ended */
   abstract readonly licenceRenewal: { readonly intervalSeconds: number };
+  /** billing's deduction cycles (docs/billing.md) */
+  abstract readonly billing: {
+    readonly carryOverCycles: number;
+    readonly cycleDay: number;
+    readonly cycleIntervalSeconds: number;
+  };
+  /** delivery's push of inbox arrivals (GET /v1/inbox/events, docs/exchange.md) */
+  abstract readonly inboxEvents: {
+    readonly heartbeatMs: number;
+    readonly maxStreamsPerOffice: number;
+    readonly maxStreams: number;
+  };
   /** names and values of secret variables, for log redaction; never log this object whole */
   abstract readonly secrets: { readonly names: readonly string[]; readonly values: readonly string[] };
   abstract readonly auth: AuthConfig;
@@ -161,6 +173,16 @@ export function loadPlatformConfig(
     certificateExpiry: { checkIntervalSeconds: vars.CERTIFICATE_EXPIRY_CHECK_INTERVAL_SECONDS },
     registration: { requiresOfficeMaster: vars.REGISTRATION_REQUIRES_OFFICE_MASTER },
     licenceRenewal: { intervalSeconds: vars.LICENCE_RENEWAL_INTERVAL_SECONDS },
+    billing: {
+      carryOverCycles: vars.BILLING_CARRY_OVER_CYCLES,
+      cycleDay: vars.BILLING_CYCLE_DAY,
+      cycleIntervalSeconds: vars.BILLING_CYCLE_INTERVAL_SECONDS,
+    },
+    inboxEvents: {
+      heartbeatMs: vars.INBOX_EVENTS_HEARTBEAT_MS,
+      maxStreamsPerOffice: vars.INBOX_EVENTS_MAX_STREAMS_PER_OFFICE,
+      maxStreams: vars.INBOX_EVENTS_MAX_STREAMS,
+    },
     secrets: { names, values },
     auth: {
       keySet: vars.AUTH_KEY_SET,

@@ -217,6 +217,44 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
       min: 1,
       max: 86400,
     }),
+    BILLING_CARRY_OVER_CYCLES: env.int({
+      description:
+        'how many times billing carries a not-deductible fee over to the next cycle before invoicing it (docs/billing.md)',
+      default: 2,
+      min: 0,
+      max: 12,
+    }),
+    BILLING_CYCLE_DAY: env.int({
+      description: "the JST day of the month from which billing's job generates the month's deduction cycles",
+      default: 1,
+      min: 1,
+      max: 28,
+    }),
+    BILLING_CYCLE_INTERVAL_SECONDS: env.int({
+      description: "how often billing's cycle job runs (docs/billing.md)",
+      default: 3600,
+      min: 1,
+      max: 86400,
+    }),
+    INBOX_EVENTS_HEARTBEAT_MS: env.int({
+      description:
+        'how often delivery writes a heartbeat comment on an open GET /v1/inbox/events stream (docs/exchange.md, Push)',
+      default: 15000,
+      min: 100,
+      max: 300000,
+    }),
+    INBOX_EVENTS_MAX_STREAMS_PER_OFFICE: env.int({
+      description: 'open GET /v1/inbox/events streams one office may hold on one delivery process',
+      default: 4,
+      min: 1,
+      max: 100,
+    }),
+    INBOX_EVENTS_MAX_STREAMS: env.int({
+      description: 'open GET /v1/inbox/events streams one delivery process serves at most',
+      default: 5000,
+      min: 1,
+      max: 100000,
+    }),
     REGISTRATION_REQUIRES_OFFICE_MASTER: env.bool({
       description:
         'registry refuses PUT /v1/offices/me unless the office is active in its prefecture 事業所台帳 with its service types (production: true)',
