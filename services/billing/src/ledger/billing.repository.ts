@@ -174,7 +174,9 @@ export class BillingRepository {
     limit: number;
   }): Promise<FeeEntity[]> {
     const query = this.manager.getRepository(FeeEntity).createQueryBuilder('fee');
-    if (filter.prefecture) query.andWhere('fee.prefecture = :prefecture', { prefecture: filter.prefecture });
+    // a defined scope always filters, so an empty one matches nothing rather than every prefecture
+    if (filter.prefecture !== undefined)
+      query.andWhere('fee.prefecture = :prefecture', { prefecture: filter.prefecture });
     if (filter.officeNumber)
       query.andWhere('fee.officeNumber = :officeNumber', { officeNumber: filter.officeNumber });
     if (filter.state) query.andWhere('fee.state = :state', { state: filter.state });
@@ -308,7 +310,7 @@ export class BillingRepository {
     limit: number;
   }): Promise<DeductionCycleEntity[]> {
     const query = this.manager.getRepository(DeductionCycleEntity).createQueryBuilder('cycle');
-    if (filter.prefecture)
+    if (filter.prefecture !== undefined)
       query.andWhere('cycle.prefecture = :prefecture', { prefecture: filter.prefecture });
     if (filter.month) query.andWhere('cycle.month = :month', { month: filter.month });
     if (filter.state) query.andWhere('cycle.state = :state', { state: filter.state });
@@ -540,7 +542,7 @@ export class BillingRepository {
     limit: number;
   }): Promise<InvoiceEntity[]> {
     const query = this.manager.getRepository(InvoiceEntity).createQueryBuilder('invoice');
-    if (filter.prefecture)
+    if (filter.prefecture !== undefined)
       query.andWhere('invoice.prefecture = :prefecture', { prefecture: filter.prefecture });
     if (filter.officeNumber) {
       query.andWhere('invoice.officeNumber = :officeNumber', { officeNumber: filter.officeNumber });
