@@ -13,3 +13,4 @@ export * from './outbox';
 export * from './service';
 export * from './trust';
 export * from './openapi/openapi.types';
+export * from './licences';

@@ -1,4 +1,5 @@
 import {
+  KnownLicenceEntity,
   RevokedCertificateViewEntity,
   TrustAnchorViewEntity,
   TrustViewStateEntity,
@@ -6,7 +7,6 @@ import {
 } from '@renkei/platform';
 import { EnvelopeStepEntity } from './envelopes/envelope-step.entity';
 import { EnvelopeEntity } from './envelopes/envelope.entity';
-import { KnownLicenceEntity } from './licences/known-licence.entity';
 import { CreateDeliverySchema1767225600000 } from './migrations/1767225600000-CreateDeliverySchema';
 import { CreateEnvelopeTables1767398400000 } from './migrations/1767398400000-CreateEnvelopeTables';
 import { CreateTrustViews1768089600000 } from './migrations/1768089600000-CreateTrustViews';

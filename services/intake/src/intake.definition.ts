@@ -1,10 +1,10 @@
 import {
+  KnownLicenceEntity,
   RevokedCertificateViewEntity,
   TrustAnchorViewEntity,
   TrustViewStateEntity,
   type ServiceDefinition,
 } from '@renkei/platform';
-import { KnownLicenceEntity } from './directory/known-licence.entity';
 import { KnownOfficeEntity } from './directory/known-office.entity';
 import { EnvelopeEntity } from './envelopes/envelope.entity';
 import { CreateIntakeSchema1767225600000 } from './migrations/1767225600000-CreateIntakeSchema';

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isLicenceLive } from '@renkei/contracts';
-import type { AuthPrincipal } from '@renkei/platform';
+import { KnownLicenceRepository, type AuthPrincipal } from '@renkei/platform';
 import { DeliveryError, DeliveryErrorCode } from '../envelopes/envelopes.errors';
-import { KnownLicenceRepository } from './known-licence.repository';
 import { LicencesClock } from './licences.clock';
 
 /** Lets only an office with a live licence (in delivery's read model; no call to registry) use the exchange. */
@@ -14,7 +13,7 @@ export class LicenceGate {
   ) {}
 
   async assertLive(principal: AuthPrincipal): Promise<void> {
-    const licence = await this.licences.getByOfficeNumber(principal.officeNumber);
+    const [licence] = await this.licences.findByOfficeNumbers([principal.officeNumber]);
     if (!isLicenceLive(licence, this.clock.now())) {
       throw new DeliveryError(
         DeliveryErrorCode.LICENCE_NOT_LIVE,

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
+import { provideLicenceReadModel } from '@renkei/platform';
 import { deliveryRuntime } from '../delivery.runtime';
-import { KnownLicenceRepository } from './known-licence.repository';
-import { LicenceChangedConsumer } from './licence-changed.consumer';
 import { LicenceGate } from './licence.gate';
 import { LicencesClock } from './licences.clock';
 
@@ -11,7 +10,7 @@ import { LicencesClock } from './licences.clock';
  */
 @Module({
   imports: [deliveryRuntime],
-  providers: [KnownLicenceRepository, LicenceChangedConsumer, LicencesClock, LicenceGate],
+  providers: [...provideLicenceReadModel('delivery.licences'), LicencesClock, LicenceGate],
   exports: [LicenceGate],
 })
 export class LicencesModule {}

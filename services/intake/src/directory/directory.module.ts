@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
+import { KnownLicenceRepository, provideLicenceReadModel } from '@renkei/platform';
 import { intakeRuntime } from '../intake.runtime';
-import { KnownLicenceRepository } from './known-licence.repository';
 import { KnownOfficeRepository } from './known-office.repository';
-import { LicenceChangedConsumer } from './licence-changed.consumer';
 import { OfficeChangedConsumer } from './office-changed.consumer';
 
 /**
@@ -11,7 +10,7 @@ import { OfficeChangedConsumer } from './office-changed.consumer';
  */
 @Module({
   imports: [intakeRuntime],
-  providers: [KnownOfficeRepository, OfficeChangedConsumer, KnownLicenceRepository, LicenceChangedConsumer],
+  providers: [KnownOfficeRepository, OfficeChangedConsumer, ...provideLicenceReadModel('intake.licences')],
   exports: [KnownOfficeRepository, KnownLicenceRepository],
 })
 export class DirectoryModule {}

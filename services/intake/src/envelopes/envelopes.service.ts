@@ -11,10 +11,9 @@ import {
   type PrincipalIdentity,
   type ParsedEnvelope,
 } from '@renkei/envelope';
-import { ObjectStore, type AuthPrincipal } from '@renkei/platform';
+import { KnownLicenceRepository, ObjectStore, type AuthPrincipal } from '@renkei/platform';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { KnownLicenceRepository } from '../directory/known-licence.repository';
 import { KnownOfficeStatus } from '../directory/known-office.entity';
 import { KnownOfficeRepository } from '../directory/known-office.repository';
 import { envelopeAcceptedEvent } from './envelope-accepted.util';

@@ -2,8 +2,9 @@ import type { LicenceStateName } from '@renkei/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * Intake's read model of one office's licence (利用ライセンス), fed by registry.licence.changed.v1: what the
- * send checks need to tell whether sender and recipient hold a live licence (isLicenceLive of @renkei/contracts).
+ * A service's read model of one office's licence (利用ライセンス), fed by registry.licence.changed.v1: what
+ * intake's send checks and delivery's routes need to tell whether an office holds a live licence
+ * (isLicenceLive of @renkei/contracts). Each service keeps the table in its own schema (createKnownLicenceTable).
  */
 @Entity({ name: 'known_licence' })
 export class KnownLicenceEntity {

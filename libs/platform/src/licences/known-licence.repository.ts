@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { quoteSchema } from '@renkei/platform';
+import { quoteSchema } from '../database/service-data-source';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { KnownLicenceEntity } from './known-licence.entity';
 
