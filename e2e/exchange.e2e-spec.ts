@@ -34,6 +34,8 @@ import {
 const run = promisify(execFile);
 const RENKEI = path.join(repoRoot, 'clients', 'agent', 'bin', 'renkei.js');
 const P12_PASSWORD = 'e2e-p12-password';
+/** each office's key is kept encrypted under this passphrase (given as RENKEI_KEY_PASSPHRASE, never prompted) */
+const KEY_PASSPHRASE = 'e2e-key-passphrase';
 // tokens live 5 s with no skew, so the expired-token case needs no clock tricks; the agent re-authenticates
 const TOKEN_ENV = { TOKEN_LIFETIME_SECONDS: '5', AUTH_CLOCK_SKEW_SECONDS: '0' };
 
@@ -67,6 +69,7 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
   async function runRenkei(
     office: Office | undefined,
     args: string[],
+    extraEnv: Record<string, string> = {},
   ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     const homeArgs = office ? ['--home', office.home] : [];
     try {
@@ -77,7 +80,9 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
           HOME: process.env['HOME'],
           TZ: 'UTC',
           RENKEI_P12_PASSWORD: P12_PASSWORD,
+          RENKEI_KEY_PASSPHRASE: KEY_PASSPHRASE,
           ...platform.agentEnv,
+          ...extraEnv,
         },
         maxBuffer: 16 * 1024 * 1024,
       });
@@ -247,8 +252,25 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     const timeline = status['timeline'] as { step: string; at: string; proof: Record<string, unknown> }[];
     expect(timeline.map((step) => step.step)).toEqual(['accepted', 'available', 'downloaded', 'receipted']);
     for (const step of timeline) expect(Number.isNaN(Date.parse(step.at))).toBe(false);
-    const acceptanceFile = path.join(a.home, 'receipts', `${envelopeId}.acceptance.der`);
+    // the home holds one profile per office, named by its office number
+    const acceptanceFile = path.join(
+      a.home,
+      'profiles',
+      a.party.officeNumber,
+      'receipts',
+      `${envelopeId}.acceptance.der`,
+    );
     const acceptance = await readFile(acceptanceFile);
+    // the key is encrypted at rest; without its passphrase (and no terminal to ask at) the agent refuses, exit 2
+    const keyPem = await readFile(path.join(path.dirname(path.dirname(acceptanceFile)), 'key.pem'), 'utf8');
+    expect(keyPem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    const locked = await runRenkei(a, ['status', envelopeId as string], {
+      RENKEI_KEY_PASSPHRASE: '',
+      RENKEI_SECRET_STORE: 'none',
+    });
+    expect(locked.exitCode).toBe(2);
+    expect(JSON.parse(locked.stdout)).toMatchObject({ error: { code: 'KEY_PASSPHRASE_REQUIRED' } });
+    expect(locked.stdout + locked.stderr).not.toContain(KEY_PASSPHRASE);
     expect(timeline[0].proof).toEqual({
       manifestSha256: parseReceipt(acceptance).body.manifestSha256,
       acceptanceReceipt: `/v1/envelopes/${envelopeId}/acceptance-receipt`,
@@ -337,7 +359,10 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     await writeFile(path.join(caDir, DEV_CA_CERTIFICATE_FILE), platform.devCa.certificatePem);
     await writeFile(path.join(caDir, DEV_CA_KEY_FILE), platform.devCa.privateKeyPem, { mode: 0o600 });
 
-    const demo = await renkei(undefined, ['demo', '--ca-dir', caDir]);
+    // no passphrase given: the demo encrypts its offices' keys under one it generates and keeps in memory
+    const demoRun = await runRenkei(undefined, ['demo', '--ca-dir', caDir], { RENKEI_KEY_PASSPHRASE: '' });
+    expect({ exitCode: demoRun.exitCode, stderr: demoRun.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const demo = JSON.parse(demoRun.stdout) as Record<string, unknown>;
 
     expect(demo).toMatchObject({ ok: true, status: 'receipted' });
     expect((demo['files'] as { identical: boolean }[]).every((file) => file.identical)).toBe(true);

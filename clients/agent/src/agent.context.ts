@@ -1,10 +1,13 @@
+import { PassphraseContext, unlockPassphrase } from './passphrase';
 import { DEFAULT_PLATFORM_URL, PlatformClient, resolveEndpoints } from './platform-client';
 import { Profile, ProfileStore } from './profile.store';
 
-/** What every command gets from the CLI layer (or from a test): where the profile is and how to reach the platform. */
-export interface AgentContext {
-  /** office profile directory */
+/** What every command gets from the CLI layer (or from a test): where the profiles are and how to reach the platform. */
+export interface AgentContext extends PassphraseContext {
+  /** the agent home: profiles/<name>/ (--home, $RENKEI_HOME, ~/.renkei-agent) */
   home: string;
+  /** --profile, else $RENKEI_PROFILE: the profile to use (optional when the home has only one) */
+  profile?: string;
   /** --platform, overriding the profile's URL */
   platformUrl?: string;
   env: NodeJS.ProcessEnv;
@@ -12,6 +15,8 @@ export interface AgentContext {
   fetch?: typeof fetch;
   /** progress lines for people (stderr in the CLI; silent with --json) */
   progress: (message: string) => void;
+  /** warnings for people (stderr in the CLI, with --json too); defaults to `progress` */
+  warn?: (message: string) => void;
 }
 
 export function createContext(overrides: Partial<AgentContext> & Pick<AgentContext, 'home'>): AgentContext {
@@ -23,6 +28,17 @@ export function platformUrlOf(ctx: AgentContext, profile?: Profile): string {
   return ctx.platformUrl ?? profile?.settings.platformUrl ?? DEFAULT_PLATFORM_URL;
 }
 
+export function profileStoreOf(ctx: AgentContext): ProfileStore {
+  return new ProfileStore(ctx.home, { warn: ctx.warn ?? ctx.progress });
+}
+
+/** The selected profile with its key unlocked (passphrase sources: passphrase.ts). */
+export async function openProfile(ctx: AgentContext): Promise<Profile> {
+  const store = profileStoreOf(ctx);
+  const name = await store.select(ctx.profile);
+  return store.load(name, (settings) => unlockPassphrase(ctx, name, settings.keySecret));
+}
+
 export interface Session {
   profile: Profile;
   client: PlatformClient;
@@ -30,7 +46,7 @@ export interface Session {
 
 /** The office profile and a platform client authenticating with it. */
 export async function openSession(ctx: AgentContext): Promise<Session> {
-  const profile = await new ProfileStore(ctx.home).load();
+  const profile = await openProfile(ctx);
   const client = new PlatformClient(
     resolveEndpoints(platformUrlOf(ctx, profile), ctx.env),
     { certificate: profile.certificate, privateKey: profile.privateKey },

@@ -28,6 +28,31 @@ describe(parseCommandLine.name, () => {
     expect(sut.positionals).toEqual(['a.CSV', 'b.CSV']);
   });
 
+  it('reads --profile and --passphrase-file anywhere, and the profile subcommands', () => {
+    const sut = parseCommandLine([
+      '--profile',
+      '1310000004-43',
+      'profile',
+      'remove',
+      'old',
+      '--passphrase-file',
+      '/p',
+    ]);
+
+    expect(sut.command).toBe('profile remove');
+    expect(sut.global).toMatchObject({ profile: '1310000004-43', passphraseFile: '/p' });
+    expect(sut.values).toEqual({});
+    expect(sut.positionals).toEqual(['old']);
+    expect(parseCommandLine(['profile']).command).toBe('profile');
+    expect(parseCommandLine(['profile', 'rekey', '--new-passphrase-file', 'n']).values).toEqual({
+      'new-passphrase-file': 'n',
+    });
+    expect(parseCommandLine(['init', '--p12', 'a.p12', '--name', '1310000004-43']).values).toMatchObject({
+      name: '1310000004-43',
+    });
+    expect(usageOf(['init', '--unencrypted-key']).exitCode).toBe(ExitCode.Usage);
+  });
+
   it('takes pki subcommands and repeated --service-type', () => {
     const sut = parseCommandLine([
       'pki',

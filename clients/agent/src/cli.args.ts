@@ -9,6 +9,8 @@ export const GLOBAL_OPTIONS = {
   home: { type: 'string' },
   json: { type: 'boolean' },
   platform: { type: 'string' },
+  profile: { type: 'string' },
+  'passphrase-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
@@ -25,6 +27,7 @@ export const COMMAND_OPTIONS = {
   },
   init: {
     p12: { type: 'string' },
+    name: { type: 'string' },
     'password-file': { type: 'string' },
     'trust-anchor': { type: 'string' },
     offline: { type: 'boolean' },
@@ -45,6 +48,10 @@ export const COMMAND_OPTIONS = {
   licence: {},
   'licence renew': { 'auto-renew': { type: 'boolean' }, 'no-auto-renew': { type: 'boolean' } },
   'licence cancel': { reason: { type: 'string' } },
+  profile: {},
+  'profile list': {},
+  'profile remove': {},
+  'profile rekey': { 'new-passphrase-file': { type: 'string' } },
 } as const satisfies Record<string, Options>;
 
 export type CommandName = keyof typeof COMMAND_OPTIONS;
@@ -53,6 +60,10 @@ export interface GlobalFlags {
   home?: string;
   json: boolean;
   platform?: string;
+  /** --profile NAME */
+  profile?: string;
+  /** --passphrase-file FILE: the key passphrase (first line) */
+  passphraseFile?: string;
   help: boolean;
 }
 
@@ -64,10 +75,10 @@ export interface ParsedCommandLine {
   positionals: string[];
 }
 
-const GLOBAL_WITH_VALUE = new Set(['--home', '--platform']);
+const GLOBAL_WITH_VALUE = new Set(['--home', '--platform', '--profile', '--passphrase-file']);
 
-/** commands that take a subcommand word (`licence` also stands alone) */
-const WITH_SUBCOMMAND = new Set(['pki', 'licence']);
+/** commands that take a subcommand word (`licence` and `profile` also stand alone) */
+const WITH_SUBCOMMAND = new Set(['pki', 'licence', 'profile']);
 
 /** The command words: the first one or two tokens that are neither flags nor values of global flags. */
 function commandWords(argv: readonly string[]): string[] {
@@ -106,13 +117,16 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommandLine {
       `引数が正しくありません (usage): ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  const { home, json, platform, help, ...values } = parsed.values;
+  const { home, json, platform, profile, help, ...rest } = parsed.values;
+  const { 'passphrase-file': passphraseFile, ...values } = rest;
   return {
     command,
     global: {
       home: typeof home === 'string' ? home : undefined,
       json: json === true,
       platform: typeof platform === 'string' ? platform : undefined,
+      profile: typeof profile === 'string' ? profile : undefined,
+      passphraseFile: typeof passphraseFile === 'string' ? passphraseFile : undefined,
       help: help === true,
     },
     values: values as ParsedCommandLine['values'],

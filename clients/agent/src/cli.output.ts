@@ -1,6 +1,8 @@
 // Text for people. Commands return data; with --json the CLI prints that data instead of these lines.
 import type { DevInitResult, IssueResult } from './commands/pki.command';
 import type { InitResult } from './commands/init.command';
+import type { ProfileListResult, ProfileRemoveResult, RekeyResult } from './commands/profile.command';
+import type { KeyProtection } from './profile.store';
 import { formatCheckReport, formatConformanceReport } from '@renkei/careplan';
 import type { SendProblem, SendResult } from './commands/send.command';
 import type { ValidateResult } from './commands/validate.command';
@@ -15,7 +17,7 @@ import { AgentError } from './agent.errors';
 
 export const HELP = `renkei — ケアプランデータ連携 事業所エージェント (care-plan exchange office agent)
 
-使い方 (usage): renkei [--home DIR] [--platform URL] [--json] <command> [options]
+使い方 (usage): renkei [--home DIR] [--profile NAME] [--passphrase-file F] [--platform URL] [--json] <command> [options]
 
 コマンド (commands):
   pki dev-init --out DIR [--key-type rsa|ec]
@@ -23,8 +25,15 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
   pki issue --ca DIR --office NUMBER --service-type CODE [--service-type CODE…]
             [--key-type rsa|ec] --out FILE.p12 [--password-file F]
         開発用CAから事業所証明書を発行し .p12 に書き出す
-  init --p12 FILE [--password-file F] [--trust-anchor PEM] [--offline] [--force]
-        .p12 をプロファイルに取り込み、証明書を事業所ディレクトリに登録
+  init --p12 FILE [--name NAME] [--password-file F] [--trust-anchor PEM] [--offline] [--force]
+        .p12 をプロファイル (既定の名前は事業所番号) に取り込み、秘密鍵を暗号化して保存し、
+        証明書を事業所ディレクトリに登録
+  profile [list]
+        この端末のプロファイルの一覧 (* は名前を指定しないときに使うもの)
+  profile remove NAME
+        プロファイルを削除 (秘密鍵・受付証明も)
+  profile rekey [--new-passphrase-file F]
+        秘密鍵のパスフレーズを変更 / 暗号化されていない鍵 (旧版) を暗号化
   validate <files…> | --dir DIR [--report [--csv FILE] [--overwrite]]
         送信前の検査 (プロファイル不要): ファイル名・MS932・各行・送信単位。エラーがあれば終了コード 3
         --report: ベンダ試験パターン D1〜D7 別の適合性レポート、--csv FILE: その MS932 CSV も書き出す
@@ -51,10 +60,13 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         ライセンスを解約 (理由は必須)
 
 共通オプション (global options):
-  --home DIR       プロファイルのディレクトリ (既定: $RENKEI_HOME または ~/.renkei-agent)
+  --home DIR       エージェントのディレクトリ (既定: $RENKEI_HOME または ~/.renkei-agent)。プロファイルは DIR/profiles/NAME
+  --profile NAME   使うプロファイル (既定: 環境変数 RENKEI_PROFILE、プロファイルが1つならそれ)
+  --passphrase-file F  秘密鍵のパスフレーズ (1行目)。ほかに環境変数 RENKEI_KEY_PASSPHRASE、OS の資格情報ストア、
+                   端末での入力 (表示しません) の順
   --platform URL   プラットフォームのURL (既定: プロファイルの値、なければ http://127.0.0.1:8080)
   --json           結果を JSON で標準出力に出す (エラーは {"error":{code,message}})
-  パスワード: --password-file F または環境変数 RENKEI_P12_PASSWORD
+  .p12 のパスワード: --password-file F または環境変数 RENKEI_P12_PASSWORD
   クラスタ: RENKEI_CERTIFICATE_URL, RENKEI_REGISTRY_URL, RENKEI_INTAKE_URL, RENKEI_STORAGE_URL, RENKEI_DELIVERY_URL
 
 終了コード (exit codes): 0 成功, 1 予期しないエラー, 2 使い方の誤り, 3 入力の誤り,
@@ -79,15 +91,44 @@ export function formatIssue(r: IssueResult): string {
   ].join('\n');
 }
 
+const KEY_PROTECTION_LABEL: Record<KeyProtection, string> = {
+  passphrase: 'パスフレーズで暗号化',
+  'os-secret': 'OS の資格情報ストアのパスフレーズで暗号化',
+  plain: '暗号化されていません — `renkei profile rekey` で暗号化してください',
+};
+
 export function formatInit(r: InitResult): string {
   return [
-    `プロファイルを作成しました: ${r.home}`,
+    `プロファイル ${r.profile} を作成しました: ${r.home}`,
+    `  秘密鍵: ${KEY_PROTECTION_LABEL[r.keyProtection]} (${r.keyProtection})`,
     `  事業所番号 ${r.officeNumber}  サービス種類 ${r.serviceTypes.join(', ')}`,
     `  プラットフォーム ${r.platformUrl}  信頼するCA ${r.trustAnchors} 件`,
     r.published
       ? `  事業所ディレクトリに登録済み (version ${r.published.version}, status ${r.published.status})`
       : '  オフライン: 事業所ディレクトリには登録していません (--offline)',
   ].join('\n');
+}
+
+export function formatProfileList(r: ProfileListResult): string {
+  if (r.profiles.length === 0) {
+    return `プロファイルがありません: ${r.home}。\`renkei init --p12 FILE\` で作成してください`;
+  }
+  return [
+    `プロファイル (${r.home}):`,
+    ...r.profiles.map(
+      (p) =>
+        `${p.name === r.selected ? '*' : ' '} ${p.name}  事業所番号 ${p.officeNumber}  サービス種類 ${p.serviceTypes.join(', ')}  秘密鍵: ${KEY_PROTECTION_LABEL[p.keyProtection]}`,
+    ),
+  ].join('\n');
+}
+
+export function formatProfileRemove(r: ProfileRemoveResult): string {
+  return `プロファイル ${r.removed.name} を削除しました: ${r.removed.dir}`;
+}
+
+export function formatRekey(r: RekeyResult): string {
+  const done = r.previously === 'plain' ? '秘密鍵を暗号化しました' : '秘密鍵のパスフレーズを変更しました';
+  return `プロファイル ${r.profile}: ${done} (${KEY_PROTECTION_LABEL[r.keyProtection]})`;
 }
 
 export function formatProblem(p: SendProblem): string {
@@ -179,7 +220,7 @@ export function formatOfficeStatus(r: OfficeStatusResult): string {
   const c = r.certificate;
   const lines = [
     `事業所番号 ${r.officeNumber}  サービス種類 ${r.serviceTypes.join(', ')}`,
-    `  プロファイル ${r.home}`,
+    `  プロファイル ${r.profile} (${r.home})`,
     `  電子証明書 (この端末): 有効期限 ${c.notAfter}  残り ${c.daysLeft} 日  ${EXPIRY_LABEL[c.expiry]} (${c.expiry})`,
     ...(c.message
       ? [

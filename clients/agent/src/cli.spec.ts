@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCli } from './cli';
 import { ExitCode } from './agent.errors';
 import { fakeFetch } from './testing/fake-fetch';
-import { setUpOffices, TestOffices } from './testing/offices';
+import { setUpOffices, TEST_ENV, TestOffices } from './testing/offices';
 
 describe(runCli.name, () => {
   let dir: string;
@@ -21,7 +21,7 @@ describe(runCli.name, () => {
     const code = await runCli(argv, {
       stdout: (t) => out.push(t),
       stderr: (t) => err.push(t),
-      env: {},
+      env: TEST_ENV,
       fetch: fetchImpl,
     });
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };

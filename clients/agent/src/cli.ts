@@ -23,6 +23,9 @@ import {
   formatLicenceRenew,
   formatRegister,
   formatOfficeStatus,
+  formatProfileList,
+  formatProfileRemove,
+  formatRekey,
   formatSend,
   formatStatus,
   formatValidate,
@@ -41,6 +44,7 @@ import {
 } from './commands/licence.command';
 import { officeStatus } from './commands/office-status.command';
 import { pkiDevInit, pkiIssue } from './commands/pki.command';
+import { listProfiles, rekey, removeProfile } from './commands/profile.command';
 import { send } from './commands/send.command';
 import { status } from './commands/status.command';
 import { validate } from './commands/validate.command';
@@ -52,6 +56,10 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** reads a line without echo: only when stdin is a terminal */
+  promptSecret?: (question: string) => Promise<string>;
+  /** the OS secret store: undefined = detect it, null = none (tests) */
+  secretStore?: AgentContext['secretStore'];
 }
 
 interface Output {
@@ -72,10 +80,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     const ctx: AgentContext = {
       home: path.resolve(parsed.global.home ?? defaultHome(io.env)),
+      profile: parsed.global.profile ?? (io.env.RENKEI_PROFILE || undefined),
+      passphraseFile: parsed.global.passphraseFile,
       platformUrl: parsed.global.platform,
       env: io.env,
       fetch: io.fetch,
+      promptSecret: io.promptSecret,
+      secretStore: io.secretStore,
       progress: json ? () => undefined : (message) => io.stderr(message),
+      warn: (message) => io.stderr(message),
     };
     const output = await dispatch(parsed, ctx, io.env);
     io.stdout(json ? JSON.stringify(output.data, null, 2) : output.text);
@@ -104,7 +117,7 @@ async function dispatch(
 ): Promise<Output> {
   const { values, positionals } = parsed;
   const command = parsed.command as NonNullable<ParsedCommandLine['command']>;
-  const takesPositionals = ['send', 'validate', 'fetch', 'status'].includes(command);
+  const takesPositionals = ['send', 'validate', 'fetch', 'status', 'profile remove'].includes(command);
   if (!takesPositionals && positionals.length > 0) {
     throw usageError(`余分な引数があります (unexpected argument): ${positionals.join(' ')}`);
   }
@@ -128,6 +141,7 @@ async function dispatch(
     case 'init': {
       const r = await init(ctx, {
         p12: requiredOption(values, 'p12'),
+        name: stringOption(values, 'name'),
         password: await readPassword(stringOption(values, 'password-file'), env),
         trustAnchorFile: stringOption(values, 'trust-anchor'),
         offline: values.offline === true,
@@ -219,6 +233,21 @@ async function dispatch(
     case 'licence cancel': {
       const r = await cancelLicence(ctx, { reason: requiredOption(values, 'reason') });
       return { data: r, text: formatLicenceCancel(r) };
+    }
+    case 'profile':
+    case 'profile list': {
+      const r = await listProfiles(ctx);
+      return { data: r, text: formatProfileList(r) };
+    }
+    case 'profile remove': {
+      if (positionals.length !== 1)
+        throw usageError('プロファイル名を1つ指定してください (give one profile name)');
+      const r = await removeProfile(ctx, positionals[0]);
+      return { data: r, text: formatProfileRemove(r) };
+    }
+    case 'profile rekey': {
+      const r = await rekey(ctx, { newPassphraseFile: stringOption(values, 'new-passphrase-file') });
+      return { data: r, text: formatRekey(r) };
     }
   }
 }

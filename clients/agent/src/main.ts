@@ -1,10 +1,12 @@
 // Entry point of the `renkei` CLI (bin/renkei.js loads this through SWC).
 import { runCli } from './cli';
+import { ttySecretPrompt } from './tty-prompt';
 
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
+  promptSecret: ttySecretPrompt(process.stdin, process.stderr),
 }).then(
   (code) => {
     process.exitCode = code;

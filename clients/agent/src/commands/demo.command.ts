@@ -8,6 +8,7 @@ import { exportPkcs12, issueOfficeCertificate } from '@renkei/pki';
 import { AgentContext } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode } from '../agent.errors';
 import { writeNewFile } from '../files.util';
+import { PASSPHRASE_ENV } from '../passphrase';
 import {
   DEFAULT_PLATFORM_URL,
   PlatformClient,
@@ -107,7 +108,18 @@ async function exchange(
     serviceType: '11',
     home: path.join(workDir, 'b'),
   };
-  const ctxOf = (office: DemoOffice): AgentContext => ({ ...ctx, home: office.home, platformUrl });
+  // each demo home holds one profile, its key encrypted under a passphrase generated here and kept in memory only
+  // (passed to the steps as $RENKEI_KEY_PASSPHRASE of their context): no prompt, nothing in the OS secret store
+  const passphrase = randomBytes(24).toString('base64url');
+  const ctxOf = (office: DemoOffice): AgentContext => ({
+    ...ctx,
+    home: office.home,
+    profile: undefined,
+    passphraseFile: undefined,
+    secretStore: null,
+    env: { ...ctx.env, [PASSPHRASE_ENV]: passphrase },
+    platformUrl,
+  });
   for (const office of [sender, recipient]) {
     ctx.progress(
       `デモ事業所 ${office.officeNumber} (サービス種類 ${office.serviceType}) の証明書を発行し登録します`,

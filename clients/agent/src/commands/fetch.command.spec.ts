@@ -6,8 +6,8 @@ import { EnvelopeKind, seal } from '@renkei/envelope';
 import { createDevCa, issueOfficeCertificate } from '@renkei/pki';
 import { ExitCode } from '../agent.errors';
 import { EnvelopeItem } from '../platform-client';
-import { Profile, ProfileStore } from '../profile.store';
-import { PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
+import { Profile } from '../profile.store';
+import { loadTestProfile, PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
 import { importOrder, openChecked } from './fetch.command';
 
 describe(openChecked.name, () => {
@@ -17,7 +17,7 @@ describe(openChecked.name, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'renkei-agent-fetch-'));
     offices = await setUpOffices(dir);
-    recipient = await new ProfileStore(offices.providerHome).load();
+    recipient = await loadTestProfile(offices.providerHome);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,7 +54,7 @@ describe(openChecked.name, () => {
     const der = await sealFrom(offices.planner.certificate, offices.planner.privateKey);
 
     const opened = await openChecked(der, recipient);
-    const ownCopy = await openChecked(der, await new ProfileStore(offices.plannerHome).load());
+    const ownCopy = await openChecked(der, await loadTestProfile(offices.plannerHome));
 
     expect(opened.files.map((f) => f.name)).toEqual(offices.unit.files.map((f) => f.fileName));
     expect(ownCopy.manifest.envelopeId).toBe(opened.manifest.envelopeId);

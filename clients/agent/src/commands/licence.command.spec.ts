@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifySignedJson } from '@renkei/envelope';
 import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/pki';
-import { createContext } from '../agent.context';
 import { AgentError, ExitCode } from '../agent.errors';
 import { runCli } from '../cli';
 import type { Licence } from '../platform-client';
-import { ProfileStore } from '../profile.store';
+import { saveTestProfile, TEST_ENV, testContext } from '../testing/offices';
 import { authRoutes, FakeAnswer, FakeCall, fakeFetch, FakeRoute } from '../testing/fake-fetch';
 import { cancelLicence, licenceStatus, register, renewLicence } from './licence.command';
 
@@ -52,7 +51,7 @@ describe(register.name, () => {
       serviceTypes: ['43', '46'],
       keyType: 'ec',
     });
-    await new ProfileStore(home).save({
+    await saveTestProfile(home, {
       settings: {
         version: 1,
         officeNumber: OFFICE,
@@ -77,7 +76,7 @@ describe(register.name, () => {
     const code = await runCli(['--home', home, ...argv], {
       stdout: (t) => out.push(t),
       stderr: (t) => err.push(t),
-      env: {},
+      env: TEST_ENV,
       fetch: fetchImpl,
     });
     return { code, stdout: out.join('\n'), stderr: err.join('\n') };
@@ -89,7 +88,7 @@ describe(register.name, () => {
       'POST /v1/licences/applications': () => ({ status: 201, json: licence() }),
     });
 
-    const sut = await register(createContext({ home, fetch }), { autoRenew: true, now });
+    const sut = await register(testContext({ home, fetch }), { autoRenew: true, now });
 
     const post = calls.find((c) => c.path === '/v1/licences/applications') as FakeCall;
     expect(post).toMatchObject({
@@ -159,7 +158,7 @@ describe(register.name, () => {
       },
     });
 
-    const sut = await register(createContext({ home, fetch }), { autoRenew: true });
+    const sut = await register(testContext({ home, fetch }), { autoRenew: true });
 
     const posts = calls.filter((c) => c.path === '/v1/licences/applications');
     expect(posts).toHaveLength(2);
@@ -256,7 +255,7 @@ describe(register.name, () => {
     const result = await runCli(['--home', join(dir, 'none'), 'register'], {
       stdout: () => undefined,
       stderr: () => undefined,
-      env: {},
+      env: TEST_ENV,
     });
 
     expect(result).toBe(ExitCode.NotFound);
@@ -266,7 +265,7 @@ describe(register.name, () => {
     it('shows the licence from GET /v1/licences/me', async () => {
       const { fetch, calls } = platform({ 'GET /v1/licences/me': () => ({ status: 200, json: licence() }) });
 
-      const sut = await licenceStatus(createContext({ home, fetch }));
+      const sut = await licenceStatus(testContext({ home, fetch }));
       const result = await run(['licence'], fetch);
 
       expect(sut).toEqual(licence());
@@ -349,7 +348,7 @@ describe(register.name, () => {
         json: licence({ autoRenew: (call.body as { autoRenew: boolean }).autoRenew }),
       }));
 
-      const off = await renewLicence(createContext({ home, fetch }), { autoRenew: false });
+      const off = await renewLicence(testContext({ home, fetch }), { autoRenew: false });
       const text = await run(['licence', 'renew', '--no-auto-renew'], fetch);
       await run(['licence', 'renew', '--auto-renew'], fetch);
 
@@ -456,7 +455,7 @@ describe(register.name, () => {
     it('throws the usage error from the library function too', async () => {
       const { fetch } = cancel(() => ({ status: 200, json: cancelled }));
 
-      await expect(cancelLicence(createContext({ home, fetch }), { reason: ' ' })).rejects.toThrow(
+      await expect(cancelLicence(testContext({ home, fetch }), { reason: ' ' })).rejects.toThrow(
         expect.objectContaining({ exitCode: ExitCode.Usage }) as AgentError,
       );
     });

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevCa, DevCredential, issueOfficeCertificate } from '@renkei/pki';
-import { createContext } from '../agent.context';
 import { ExitCode } from '../agent.errors';
 import { runCli } from '../cli';
 import type { OwnOffice } from '../platform-client';
-import { ProfileStore } from '../profile.store';
+import { saveTestProfile, TEST_ENV, testContext } from '../testing/offices';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
 import { officeStatus } from './office-status.command';
 
@@ -51,7 +50,7 @@ describe(officeStatus.name, () => {
       keyType: 'ec',
       notAfter: NOT_AFTER,
     });
-    await new ProfileStore(home).save({
+    await saveTestProfile(home, {
       settings: {
         version: 1,
         officeNumber: OFFICE,
@@ -72,12 +71,13 @@ describe(officeStatus.name, () => {
   it('reads the expiry from the profile certificate without asking the platform when offline', async () => {
     const { fetch, calls } = platform(() => ({ status: 500 }));
 
-    const sut = await officeStatus(createContext({ home, fetch }), { offline: true });
+    const sut = await officeStatus(testContext({ home, fetch }), { offline: true });
 
     expect(sut).toEqual({
       officeNumber: OFFICE,
       serviceTypes: ['43'],
-      home,
+      profile: OFFICE,
+      home: join(home, 'profiles', OFFICE),
       platformUrl: 'http://platform.test',
       certificate: {
         sha256: credential.fingerprint,
@@ -95,7 +95,7 @@ describe(officeStatus.name, () => {
     const office = ownOffice(credential);
     const { fetch, calls } = platform(() => ({ status: 200, json: office }));
 
-    const sut = await officeStatus(createContext({ home, fetch }));
+    const sut = await officeStatus(testContext({ home, fetch }));
 
     expect(sut.platform).toEqual({ state: 'ok', office, sameCertificate: true });
     expect(calls.at(-1)).toMatchObject({
@@ -111,7 +111,7 @@ describe(officeStatus.name, () => {
       json: ownOffice(credential, { certificateSha256: 'f'.repeat(64) }),
     }));
 
-    const sut = await officeStatus(createContext({ home, fetch }));
+    const sut = await officeStatus(testContext({ home, fetch }));
 
     expect(sut.platform).toMatchObject({ state: 'ok', sameCertificate: false });
   });
@@ -123,8 +123,8 @@ describe(officeStatus.name, () => {
       json: { code: 'OFFICE_NOT_FOUND', message: 'this office has not published a certificate' },
     }));
 
-    const offline = await officeStatus(createContext({ home, fetch: down.fetch }));
-    const refused = await officeStatus(createContext({ home, fetch: unregistered.fetch }));
+    const offline = await officeStatus(testContext({ home, fetch: down.fetch }));
+    const refused = await officeStatus(testContext({ home, fetch: unregistered.fetch }));
 
     expect(offline.platform).toEqual({
       state: 'unreachable',
@@ -147,7 +147,7 @@ describe(officeStatus.name, () => {
       const code = await runCli(argv, {
         stdout: (t) => out.push(t),
         stderr: (t) => err.push(t),
-        env: {},
+        env: TEST_ENV,
         fetch: fetchImpl,
       });
       return { code, stdout: out.join('\n'), stderr: err.join('\n') };

@@ -22,6 +22,8 @@ export type PlatformView =
 export interface OfficeStatusResult {
   officeNumber: string;
   serviceTypes: string[];
+  /** the profile's name and directory */
+  profile: string;
   home: string;
   platformUrl: string;
   certificate: LocalCertificateExpiry & { sha256: string };
@@ -37,7 +39,8 @@ export async function officeStatus(
   return {
     officeNumber: profile.settings.officeNumber,
     serviceTypes: profile.settings.serviceTypes,
-    home: profile.home,
+    profile: profile.name,
+    home: profile.dir,
     platformUrl: platformUrlOf(ctx, profile),
     certificate: { ...local, sha256: profile.settings.certificateSha256 },
     platform: options.offline

@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvelope, parseReceipt, signReceipt } from '@renkei/envelope';
 import { createDevCa, issuePlatformCertificate, type DevCredential } from '@renkei/pki';
-import { createContext } from '../agent.context';
 import { AgentError, ExitCode } from '../agent.errors';
-import { ProfileStore } from '../profile.store';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
-import { PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
+import {
+  loadTestProfile,
+  PLANNER,
+  PROVIDER,
+  setUpOffices,
+  testContext,
+  TestOffices,
+} from '../testing/offices';
 import { fetchEnvelopes } from './fetch.command';
 import { mediaTypeOf, postSettling, postWithRetry, prepareSend, send, SendProblem } from './send.command';
 import { problemsOf, readInputFiles, validate } from './validate.command';
@@ -68,7 +73,7 @@ describe(send.name, () => {
 
   it('validates, seals to the recipient and posts one envelope per unit', async () => {
     const fake = platform();
-    const ctx = createContext({ home: offices.plannerHome, fetch: fake.fetch });
+    const ctx = testContext({ home: offices.plannerHome, fetch: fake.fetch });
 
     const result = await send(ctx, { dir: offices.unitDir });
 
@@ -89,13 +94,13 @@ describe(send.name, () => {
   it('verifies the acceptance receipt and keeps it in the profile home', async () => {
     const fake = platform();
 
-    const result = await send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), {
+    const result = await send(testContext({ home: offices.plannerHome, fetch: fake.fetch }), {
       dir: offices.unitDir,
     });
 
     const { acceptanceReceipt, envelopeId } = result.envelopes[0];
     expect(acceptanceReceipt.file).toBe(
-      join(offices.plannerHome, 'receipts', `${envelopeId}.acceptance.der`),
+      join(offices.plannerHome, 'profiles', PLANNER.officeNumber, 'receipts', `${envelopeId}.acceptance.der`),
     );
     const kept = readFileSync(acceptanceReceipt.file);
     expect(parseReceipt(kept).body).toMatchObject({ type: 'acceptance', envelopeId });
@@ -107,7 +112,7 @@ describe(send.name, () => {
     const fake = platform({}, rogue);
 
     await expect(
-      send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), { dir: offices.unitDir }),
+      send(testContext({ home: offices.plannerHome, fetch: fake.fetch }), { dir: offices.unitDir }),
     ).rejects.toMatchObject({ code: 'RECEIPT_UNVERIFIED', exitCode: ExitCode.Refused });
   });
 
@@ -119,7 +124,7 @@ describe(send.name, () => {
     writeFileSync(join(offices.unitDir, upplan), broken);
     writeFileSync(join(offices.unitDir, 'NOTES.txt'), 'x');
     const fake = platform();
-    const ctx = createContext({ home: offices.plannerHome, fetch: fake.fetch });
+    const ctx = testContext({ home: offices.plannerHome, fetch: fake.fetch });
 
     const error = (await send(ctx, { dir: offices.unitDir }).catch((e: unknown) => e)) as AgentError;
 
@@ -136,7 +141,7 @@ describe(send.name, () => {
     const checked = await validate({ dir: offices.unitDir });
     const fake = platform();
 
-    const error = (await send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), {
+    const error = (await send(testContext({ home: offices.plannerHome, fetch: fake.fetch }), {
       dir: offices.unitDir,
     }).catch((e: unknown) => e)) as AgentError;
 
@@ -152,7 +157,7 @@ describe(send.name, () => {
   it('refuses a unit whose sender is not this office', async () => {
     const prepared = prepareSend(
       await readInputFiles({ dir: offices.unitDir }),
-      await new ProfileStore(offices.providerHome).load(),
+      await loadTestProfile(offices.providerHome),
     );
 
     expect(prepared.errors.map((e) => e.code)).toContain('SENDER_NOT_THIS_OFFICE');
@@ -160,7 +165,7 @@ describe(send.name, () => {
 
   it('delivers bytes the recipient opens and writes unchanged', async () => {
     const fake = platform();
-    await send(createContext({ home: offices.plannerHome, fetch: fake.fetch }), { dir: offices.unitDir });
+    await send(testContext({ home: offices.plannerHome, fetch: fake.fetch }), { dir: offices.unitDir });
     const der = fake.posted[0];
     const { envelopeId } = parseEnvelope(der).manifest;
     const recipient = fakeFetch({
@@ -185,13 +190,10 @@ describe(send.name, () => {
     });
     const out = join(dir, 'received');
 
-    const result = await fetchEnvelopes(
-      createContext({ home: offices.providerHome, fetch: recipient.fetch }),
-      {
-        envelopeIds: [envelopeId],
-        out,
-      },
-    );
+    const result = await fetchEnvelopes(testContext({ home: offices.providerHome, fetch: recipient.fetch }), {
+      envelopeIds: [envelopeId],
+      out,
+    });
 
     expect(result.envelopes[0].files).toHaveLength(3);
     const posted = recipient.calls.find((c) => c.path === `/v1/envelopes/${envelopeId}/receipt`);
@@ -237,7 +239,7 @@ describe('fetch of a damaged envelope', () => {
       },
     });
     await expect(
-      send(createContext({ home: offices.plannerHome, fetch: sender.fetch }), { dir: offices.unitDir }),
+      send(testContext({ home: offices.plannerHome, fetch: sender.fetch }), { dir: offices.unitDir }),
     ).rejects.toMatchObject({ code: 'TEST_STOP' });
     const der = Buffer.from(posted[0]);
     const { envelopeId } = parseEnvelope(der).manifest;
@@ -255,7 +257,7 @@ describe('fetch of a damaged envelope', () => {
     const out = join(dir, 'received');
 
     await expect(
-      fetchEnvelopes(createContext({ home: offices.providerHome, fetch: recipient.fetch }), {
+      fetchEnvelopes(testContext({ home: offices.providerHome, fetch: recipient.fetch }), {
         envelopeIds: [envelopeId],
         out,
       }),

@@ -182,7 +182,7 @@ async function sendUnit(
     sender: unit.sender,
     recipient: unit.recipient,
   });
-  const file = await saveAcceptanceReceipt(profile.home, envelopeId, der);
+  const file = await saveAcceptanceReceipt(profile.dir, envelopeId, der);
   return {
     envelopeId,
     status,
