@@ -24,3 +24,4 @@ export * from './commands/licence.command';
 export * from './commands/profile.command';
 export * from './certificate-expiry.util';
 export * from './commands/demo.command';
+export * from './inbox-events';

@@ -12,6 +12,7 @@ import { CreateEnvelopeTables1767398400000 } from './migrations/1767398400000-Cr
 import { CreateTrustViews1768089600000 } from './migrations/1768089600000-CreateTrustViews';
 import { CreateRecipientReceipts1768176000000 } from './migrations/1768176000000-CreateRecipientReceipts';
 import { CreateKnownLicence1768435200000 } from './migrations/1768435200000-CreateKnownLicence';
+import { AddInboxSequence1768521600000 } from './migrations/1768521600000-AddInboxSequence';
 import { RecipientReceiptEntity } from './receipts/recipient-receipt.entity';
 
 /** 通知・受領: inboxes, push (SSE/webhook), status timeline, recipient receipts, evidence reports. */
@@ -33,6 +34,7 @@ export const deliveryDefinition: ServiceDefinition = {
     CreateTrustViews1768089600000,
     CreateRecipientReceipts1768176000000,
     CreateKnownLicence1768435200000,
+    AddInboxSequence1768521600000,
   ],
   ports: { http: 8085, metrics: 9185 },
 };

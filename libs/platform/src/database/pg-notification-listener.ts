@@ -14,8 +14,8 @@ export interface PgNotificationListenerOptions {
   /** the schema, a field of every log line */
   readonly schema: string;
   readonly logger: PlatformLogger;
-  /** a notification arrived on the channel */
-  readonly onNotification: () => void;
+  /** a notification arrived on the channel, with its payload ('' when NOTIFY gave none) */
+  readonly onNotification: (payload: string) => void;
   /** the connection listens (again): e.g. catch up on what was committed while nothing listened */
   readonly onListening?: () => void;
 }
@@ -37,7 +37,7 @@ export class PgNotificationListener {
     try {
       const pool = (dataSource.driver as unknown as { master: Pool }).master;
       const client = await pool.connect();
-      client.on('notification', () => this.options.onNotification());
+      client.on('notification', (message) => this.options.onNotification(message.payload ?? ''));
       client.on('error', (error: Error) => {
         logger.warn(
           { schema, err: String(error) },

@@ -18,6 +18,8 @@ export interface EnvelopeFile {
 @Entity({ name: 'envelope' })
 // GET /v1/inbox: one office's available envelopes in (available_at, envelope_id) order
 @Index('envelope_inbox_idx', ['recipientOfficeNumber', 'availableAt', 'envelopeId'])
+// GET /v1/inbox/events: one office's arrivals by their sequence (null until available)
+@Index('envelope_inbox_seq_idx', ['recipientOfficeNumber', 'inboxSeq'], { unique: true })
 // GET /v1/sent: one office's envelopes in (accepted_at, envelope_id) order
 @Index('envelope_sent_idx', ['senderOfficeNumber', 'acceptedAt', 'envelopeId'])
 export class EnvelopeEntity {
@@ -67,6 +69,13 @@ export class EnvelopeEntity {
   /** when storage started serving it; null until storage.envelope.available.v1 arrived */
   @Column({ name: 'available_at', type: 'timestamptz', nullable: true })
   availableAt!: Date | null;
+
+  /**
+   * the arrival's number in the recipient's inbox (1, 2, …), assigned in commit order when the envelope became
+   * available: the id of its GET /v1/inbox/events event; null until then
+   */
+  @Column({ name: 'inbox_seq', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  inboxSeq!: number | null;
 
   /** the recipient's first complete download (a sender's re-download never sets it) */
   @Column({ name: 'first_downloaded_at', type: 'timestamptz', nullable: true })

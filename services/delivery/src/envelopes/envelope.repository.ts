@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { quoteSchema, schemaOf } from '@renkei/platform';
 import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
+import { inboxChannelOf } from '../inbox-events/inbox-channel';
 import type { EnvelopeCursor } from './envelope-cursor.util';
 import { EnvelopeStepEntity } from './envelope-step.entity';
 import { EnvelopeEntity, type EnvelopeFile } from './envelope.entity';
@@ -87,6 +88,29 @@ export class EnvelopeRepository {
     );
   }
 
+  /**
+   * Gives an envelope that has just become available the next number of its recipient's inbox, and announces it
+   * on the inbox channel (PostgreSQL delivers the NOTIFY at commit, to every replica). The office lock, held to
+   * the commit, makes the numbers follow commit order, so a reader that has seen n has seen every number below
+   * n. An envelope already numbered is left alone (a redelivered event). Lock order: envelope, then office.
+   */
+  async numberArrival(manager: EntityManager, officeNumber: string, envelopeId: string): Promise<void> {
+    const schema = schemaOf(manager.connection);
+    const s = quoteSchema(schema);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`inbox:${officeNumber}`]);
+    await manager.query(
+      `WITH numbered AS (
+         UPDATE ${s}."envelope" SET "inbox_seq" = (
+           SELECT COALESCE(max(x."inbox_seq"), 0) + 1 FROM ${s}."envelope" x
+           WHERE x."recipient_office_number" = $2)
+         WHERE "envelope_id" = $1 AND "recipient_office_number" = $2
+           AND "available_at" IS NOT NULL AND "inbox_seq" IS NULL
+         RETURNING "inbox_seq")
+       SELECT pg_notify($3, $2 || ':' || n."inbox_seq") FROM numbered n`,
+      [envelopeId, officeNumber, inboxChannelOf(schema)],
+    );
+  }
+
   async addStep(manager: EntityManager, step: EnvelopeStepEntity): Promise<void> {
     await manager.getRepository(EnvelopeStepEntity).insert(step);
   }
@@ -126,6 +150,27 @@ export class EnvelopeRepository {
       .addOrderBy('e.envelopeId', 'ASC')
       .limit(query.take)
       .getMany();
+  }
+
+  /** An office's arrivals numbered above `afterSeq`, in number order. Uses envelope_inbox_seq_idx. */
+  findArrivals(officeNumber: string, afterSeq: number, take: number): Promise<EnvelopeEntity[]> {
+    return this.envelopes
+      .createQueryBuilder('e')
+      .where('e.recipientOfficeNumber = :office', { office: officeNumber })
+      .andWhere('e.inboxSeq > :after', { after: afterSeq })
+      .orderBy('e.inboxSeq', 'ASC')
+      .limit(take)
+      .getMany();
+  }
+
+  /** The highest number in an office's inbox, 0 when empty. */
+  async lastInboxSeq(officeNumber: string): Promise<number> {
+    const row = await this.envelopes
+      .createQueryBuilder('e')
+      .select('max(e.inboxSeq)', 'last')
+      .where('e.recipientOfficeNumber = :office', { office: officeNumber })
+      .getRawOne<{ last: string | null }>();
+    return row?.last ? Number(row.last) : 0;
   }
 
   /** What an office sent, in acceptance order. Uses envelope_sent_idx. */

@@ -27,7 +27,10 @@ export function statusOf(code: DeliveryErrorCode): HttpStatus {
     case DeliveryErrorCode.RECEIPT_SIGNER_UNTRUSTED:
     case DeliveryErrorCode.RECEIPT_ENVELOPE_MISMATCH:
       return HttpStatus.UNPROCESSABLE_ENTITY;
+    case DeliveryErrorCode.INBOX_STREAMS_EXCEEDED:
+      return HttpStatus.TOO_MANY_REQUESTS;
     case DeliveryErrorCode.TRUST_ANCHORS_NOT_CONFIGURED:
+    case DeliveryErrorCode.INBOX_STREAMS_UNAVAILABLE:
       return HttpStatus.SERVICE_UNAVAILABLE;
     default: {
       const unknown: never = code;

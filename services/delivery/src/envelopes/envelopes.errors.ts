@@ -15,6 +15,10 @@ export enum DeliveryErrorCode {
   RECEIPT_ALREADY_RECORDED = 'RECEIPT_ALREADY_RECORDED',
   RECEIPT_NOT_FOUND = 'RECEIPT_NOT_FOUND',
   TRUST_ANCHORS_NOT_CONFIGURED = 'TRUST_ANCHORS_NOT_CONFIGURED',
+  /** the office already holds INBOX_EVENTS_MAX_STREAMS_PER_OFFICE open GET /v1/inbox/events streams here */
+  INBOX_STREAMS_EXCEEDED = 'INBOX_STREAMS_EXCEEDED',
+  /** this delivery process serves INBOX_EVENTS_MAX_STREAMS streams already, or is shutting down */
+  INBOX_STREAMS_UNAVAILABLE = 'INBOX_STREAMS_UNAVAILABLE',
   /** the token's office has no licence in delivery's read model, or it is not live (docs/licences.md) */
   LICENCE_NOT_LIVE = 'LICENCE_NOT_LIVE',
 }

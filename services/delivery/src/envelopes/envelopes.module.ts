@@ -11,5 +11,6 @@ import { EnvelopesService } from './envelopes.service';
   imports: [deliveryRuntime, LicencesModule],
   controllers: [EnvelopesController],
   providers: [EnvelopeRepository, EnvelopesService, EnvelopesConsumer],
+  exports: [EnvelopeRepository],
 })
 export class EnvelopesModule {}

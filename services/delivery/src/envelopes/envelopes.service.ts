@@ -20,10 +20,16 @@ const DOWNLOAD_FILTER: Record<InboxStatusFilter, DownloadFilter> = {
 export class EnvelopesService {
   constructor(@Inject(EnvelopeRepository) private readonly envelopes: EnvelopeRepository) {}
 
-  /** accepted or available, whichever comes first, creates the envelope; available also sets available_at */
+  /**
+   * accepted or available, whichever comes first, creates the envelope; available also sets available_at and
+   * numbers the arrival in the recipient's inbox (announced to the inbox event streams at commit)
+   */
   async recordEnvelope(manager: EntityManager, record: EnvelopeRecord): Promise<void> {
     await this.envelopes.lock(manager, record.envelopeId);
     await this.envelopes.upsert(manager, record);
+    if (record.availableAt !== null) {
+      await this.envelopes.numberArrival(manager, record.recipientOfficeNumber, record.envelopeId);
+    }
   }
 
   /** every complete download is a timeline step; the recipient's first one moves the status */
