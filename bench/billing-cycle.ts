@@ -28,7 +28,7 @@ import {
 import iconv from 'iconv-lite';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { printResults, round, type BenchResult } from './lib/report';
@@ -94,16 +94,30 @@ async function count(database: FreshDatabase, sql: string): Promise<number> {
   return (await database.rows<{ n: number }>(sql))[0].n;
 }
 
-/** the largest peak resident set (VmHWM, MiB) among a process and its descendants (run-ts spawns the service) */
-function peakRssMiB(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  const own = match ? Number(match[1]) / 1024 : Number.NaN;
+/** the process and its descendants (run-ts spawns the service as its child) */
+function processTree(pid: number): number[] {
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
     .trim()
     .split(/\s+/)
     .filter(Boolean);
-  return Math.max(own, ...children.map((child) => peakRssMiB(Number(child))));
+  return [pid, ...children.flatMap((child) => processTree(Number(child)))];
+}
+
+/** the largest peak resident set (VmHWM, MiB) in the tree since its last resetPeakRss */
+function peakRssMiB(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  return Math.max(
+    ...processTree(pid).map((member) => {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : Number.NaN;
+    }),
+  );
+}
+
+/** starts a new peak-RSS measurement for the tree (Linux: "5" > /proc/PID/clear_refs resets VmHWM) */
+function resetPeakRss(pid: number | undefined): void {
+  if (pid === undefined) return;
+  for (const member of processTree(pid)) writeFileSync(`/proc/${member}/clear_refs`, '5');
 }
 
 async function produceLicenceEvents(
@@ -199,6 +213,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   let billing: RunningProcess | undefined;
   const results: BenchResult[] = [];
+  /** the service's peak RSS (MiB) during each phase */
+  const phasePeaks: [string, number][] = [];
   try {
     billing = startProcess(
       [
@@ -237,6 +253,8 @@ async function main(): Promise<void> {
       );
 
     // 1. fees from licence events, through Kafka and the consumer
+    phasePeaks.push(['after boot', peakRssMiB(billing.child.pid)]);
+    resetPeakRss(billing.child.pid);
     const eventsStart = performance.now();
     await produceLicenceEvents(
       infra.kafkaBrokers,
@@ -251,6 +269,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const eventsSeconds = (performance.now() - eventsStart) / 1000;
+    phasePeaks.push(['licence events', peakRssMiB(billing.child.pid)]);
     results.push({
       name: 'fees from licence events',
       value: round(sample.length / eventsSeconds, 0),
@@ -268,6 +287,7 @@ async function main(): Promise<void> {
     );
 
     // 3. cycle generation
+    resetPeakRss(billing.child.pid);
     const generateStart = performance.now();
     const cycles = (await (
       await call(`${base}/v1/billing/cycles`, operator, {
@@ -277,6 +297,7 @@ async function main(): Promise<void> {
       })
     ).json()) as Array<{ cycleId: string; prefecture: string; totals: { requested: { count: number } } }>;
     const generateSeconds = (performance.now() - generateStart) / 1000;
+    phasePeaks.push(['cycle generation', peakRssMiB(billing.child.pid)]);
     const requested = cycles.reduce((sum, cycle) => sum + cycle.totals.requested.count, 0);
     if (cycles.length !== 47 || requested !== offices.length) {
       throw new Error(`${cycles.length} cycles requesting ${requested}; expected 47 and ${offices.length}`);
@@ -291,6 +312,7 @@ async function main(): Promise<void> {
     // 4. CSV export, every 国保連 in turn
     let csvBytes = 0;
     let largest = { prefecture: '', seconds: 0, rows: 0, bytes: 0 };
+    resetPeakRss(billing.child.pid);
     const exportStart = performance.now();
     for (const cycle of cycles) {
       const start = performance.now();
@@ -314,6 +336,7 @@ async function main(): Promise<void> {
       if (rows > largest.rows) largest = { prefecture: cycle.prefecture, seconds, rows, bytes: bytes.length };
     }
     const exportSeconds = (performance.now() - exportStart) / 1000;
+    phasePeaks.push(['CSV export', peakRssMiB(billing.child.pid)]);
     results.push({
       name: 'CSV export, all 47 cycles',
       value: round(exportSeconds, 2),
@@ -353,6 +376,7 @@ async function main(): Promise<void> {
           : `${deductionId},${officeNumber},控除済,,`;
       }),
     ].join('\r\n');
+    resetPeakRss(billing.child.pid);
     const resultsStart = performance.now();
     await call(`${base}/v1/kokuho/cycles/${largestCycle.cycleId}/results`, token, {
       method: 'POST',
@@ -360,6 +384,7 @@ async function main(): Promise<void> {
       body: iconv.encode(`${resultCsv}\r\n`, 'cp932'),
     });
     const resultsSeconds = (performance.now() - resultsStart) / 1000;
+    phasePeaks.push(['results import', peakRssMiB(billing.child.pid)]);
     results.push({
       name: `results import, largest (${largest.prefecture})`,
       value: round(resultsSeconds, 2),
@@ -367,6 +392,7 @@ async function main(): Promise<void> {
       detail: `${lines.length.toLocaleString('en-US')} results in one MS932 CSV (1 % not deductible), cycle closed`,
     });
     let unbalanced = 0;
+    resetPeakRss(billing.child.pid);
     const reconcileStart = performance.now();
     for (const cycle of cycles) {
       const report = (await (
@@ -375,17 +401,20 @@ async function main(): Promise<void> {
       if (!report.balanced) unbalanced++;
     }
     if (unbalanced > 0) throw new Error(`${unbalanced} cycles do not balance`);
+    const reconcileSeconds = (performance.now() - reconcileStart) / 1000;
+    phasePeaks.push(['reconciliation', peakRssMiB(billing.child.pid)]);
     results.push({
       name: 'reconciliation, all 47 cycles',
-      value: round((performance.now() - reconcileStart) / 1000, 2),
+      value: round(reconcileSeconds, 2),
       unit: 's',
       detail: 'every report balanced',
     });
+    const worst = phasePeaks.reduce((a, b) => (b[1] > a[1] ? b : a));
     results.push({
       name: 'billing process peak RSS',
-      value: round(peakRssMiB(billing.child.pid), 0),
+      value: round(worst[1], 0),
       unit: 'MiB',
-      detail: 'VmHWM of the service process over the whole run',
+      detail: `per phase: ${phasePeaks.map(([phase, mib]) => `${phase} ${round(mib, 0)}`).join(', ')}`,
     });
     printResults(results, {
       bench: 'billing-cycle',

@@ -464,7 +464,7 @@ describe('registry authorization', () => {
         tokenOf.office,
         json('{"certificatePem":'),
         400,
-        'BAD_REQUEST',
+        'BODY_MALFORMED',
       ],
       [
         '/v1/offices/me',
@@ -565,7 +565,7 @@ describe('registry authorization', () => {
         tokenOf.office,
         json('{'),
         400,
-        'BAD_REQUEST',
+        'BODY_MALFORMED',
       ],
       [
         '/v1/licences/me/cancel',

@@ -1,8 +1,9 @@
 // Boots a Nest app on the platform: configuration first (a bad environment stops the process listing every
 // bad variable), then logger and metrics, then the API and the separate /metrics server; SIGTERM drains.
 import 'reflect-metadata';
-import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
+import { DynamicModule, HttpException, INestApplication, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json, urlencoded, type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../config/env-schema';
 import { loadPlatformConfig, PlatformConfig } from '../config/platform-config';
@@ -11,6 +12,7 @@ import { createLogger, Logger } from '../logging/logger';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { MetricsServer } from '../metrics/metrics-server';
+import { bodyParserRefusal } from './all-exceptions.filter';
 import { PlatformModule, PlatformRuntime } from './platform.module';
 
 export interface AppSpec {
@@ -58,8 +60,16 @@ export async function startApp(spec: AppSpec, options: StartOptions = {}): Promi
     module: AppRootModule,
     imports: [PlatformModule.forRoot(runtime), ...spec.modules],
   };
-  const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: true });
+  // the body parsers Nest would register (same limits), followed by a translator of their refusals: Nest turns a
+  // body-parser SyntaxError into a plain 400 before any filter sees its type, so unparseable JSON would answer
+  // BAD_REQUEST instead of BODY_MALFORMED
+  const app = await NestFactory.create(root, { logger: new PinoNestLogger(logger), bodyParser: false });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  app.use(
+    json({ limit: '100kb' }),
+    urlencoded({ extended: true, limit: '100kb' }),
+    translateBodyParserRefusal,
+  );
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as AddressInfo;
 
@@ -129,4 +139,15 @@ export function runMain(start: () => Promise<{ close(): Promise<void>; config?: 
       process.exit(1);
     },
   );
+}
+
+/** express error middleware: a body-parser refusal becomes an HttpException with its stable code */
+function translateBodyParserRefusal(
+  error: unknown,
+  _request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  const refusal = bodyParserRefusal(error);
+  next(refusal ? new HttpException({ code: refusal.code, message: refusal.message }, refusal.status) : error);
 }

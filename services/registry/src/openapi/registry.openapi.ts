@@ -30,7 +30,7 @@ interface Route {
   readonly forbidden?: readonly string[];
   readonly parameters?: readonly (ParameterObject | ReferenceObject)[];
   readonly requestBody?: RequestBodyObject;
-  /** the JSON body goes through the platform's parser (100 KiB): 400 BAD_REQUEST, 413 BODY_TOO_LARGE */
+  /** the JSON body goes through the platform's parser (100 KiB): 400 BODY_MALFORMED, 413 BODY_TOO_LARGE */
   readonly jsonBody?: boolean;
   readonly responses: Record<string, ResponseObject>;
 }
@@ -41,8 +41,11 @@ function authenticated(route: Route): OperationObject {
   const own = { ...route.responses };
   if (route.jsonBody) {
     const bad = own['400']?.content?.['application/json']?.schema?.properties?.['code']?.enum ?? [];
-    // a body that is not JSON: Nest's JSON parser refuses it as a plain 400 (BAD_REQUEST) before the handler
-    own['400'] = refusal(own['400']?.description ?? '本文を読めません', [...bad.map(String), 'BAD_REQUEST']);
+    // a body that is not JSON: the platform's JSON parser refuses it (BODY_MALFORMED) before the handler
+    own['400'] = refusal(own['400']?.description ?? '本文を読めません', [
+      ...bad.map(String),
+      'BODY_MALFORMED',
+    ]);
     own['413'] = refusal('本文が大きすぎます（100 KiB まで）', ['BODY_TOO_LARGE']);
   }
   const roles = route.roles ? `\n\n利用できるロール: ${route.roles.join('、')}` : '';
