@@ -151,6 +151,7 @@ async function produceLicenceEvents(
             termEnd: timestampFromDate(yearAfter(termStart)),
             autoRenew: true,
             reason: 'bench',
+            officeName: `ケアプランセンター${officeNumber.slice(-4)}`,
             version: 2n,
             changedAt: timestampFromDate(termStart),
           },
@@ -176,8 +177,10 @@ async function seedFees(database: FreshDatabase, offices: readonly string[], ter
     await database.sql(async (client) => {
       await client.query('begin');
       await client.query(
-        `insert into billing.licence (office_number, licence_id, prefecture, state, term_start, term_end, version, changed_at, updated_at)
-         select o, gen_random_uuid(), left(o, 2), 'active', $2, $3, 2, $2, now() from unnest($1::text[]) as o`,
+        `insert into billing.licence (office_number, licence_id, prefecture, state, term_start, term_end, version, changed_at,
+                                      updated_at, office_name)
+         select o, gen_random_uuid(), left(o, 2), 'active', $2, $3, 2, $2, now(), 'ケアプランセンター' || right(o, 4)
+         from unnest($1::text[]) as o`,
         [batch, termStart, termEnd],
       );
       await client.query(

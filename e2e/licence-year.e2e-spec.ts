@@ -54,6 +54,7 @@ interface FeeJson {
 interface DeductionJson {
   readonly deductionId: string;
   readonly officeNumber: string;
+  readonly officeName: string | null;
   readonly attempt: number;
   readonly amountYen: number;
 }
@@ -219,6 +220,14 @@ describe("a licence's whole year across registry and billing (real PostgreSQL an
   });
 
   it('apply → fee → deduction requested → results → carried over / invoiced → renewal → cancellation', async () => {
+    // 国保連 13 has the office in its 事業所台帳, so its name travels with the licence to the deduction list
+    const master = await call(registry, 'PUT', '/v1/office-master/13', kokuhoren('13'), {
+      asOf: '2027-04-01',
+      offices: [
+        { officeNumber: OFFICE, name: 'ケアプランセンター年間', serviceTypes: ['43'], status: 'active' },
+      ],
+    });
+    expect(master.status).toBe(201);
     // April 2027, 10:00 JST on the 10th: both offices apply; their terms start at 00:00 JST that day
     const office = await applied(OFFICE);
     await applied(OTHER_OFFICE);
@@ -243,9 +252,9 @@ describe("a licence's whole year across registry and billing (real PostgreSQL an
     // May: the cycle requests both fees; the office's is not deductible (no 介護給付費 paid), the other's too
     clock.at = new Date('2027-05-01T01:00:00.000Z');
     const may = await takenCycle('202705');
-    expect(may.deductions.map((d) => [d.officeNumber, d.attempt, d.amountYen]).sort()).toEqual([
-      [OFFICE, 1, 21000],
-      [OTHER_OFFICE, 1, 21000],
+    expect(may.deductions.map((d) => [d.officeNumber, d.officeName, d.attempt, d.amountYen]).sort()).toEqual([
+      [OFFICE, 'ケアプランセンター年間', 1, 21000],
+      [OTHER_OFFICE, null, 1, 21000],
     ]);
     const mayResults = await postCsvResults(
       may.cycleId,

@@ -9,6 +9,7 @@ import { FeeEntity } from './ledger/fee.entity';
 import { InvoiceEntity } from './ledger/invoice.entity';
 import { CreateBillingSchema1767225600000 } from './migrations/1767225600000-CreateBillingSchema';
 import { CreateBillingLedger1768435200000 } from './migrations/1768435200000-CreateBillingLedger';
+import { AddOfficeNames1768608000000 } from './migrations/1768608000000-AddOfficeNames';
 
 /** 差引: licence fees, campaigns, monthly deduction cycles per 国保連, results, reconciliation. */
 export const billingDefinition: ServiceDefinition = {
@@ -24,6 +25,10 @@ export const billingDefinition: ServiceDefinition = {
     InvoiceEntity,
     BillingAuditEntity,
   ],
-  migrations: [CreateBillingSchema1767225600000, CreateBillingLedger1768435200000],
+  migrations: [
+    CreateBillingSchema1767225600000,
+    CreateBillingLedger1768435200000,
+    AddOfficeNames1768608000000,
+  ],
   ports: { http: 8086, metrics: 9186 },
 };

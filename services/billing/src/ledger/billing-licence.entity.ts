@@ -24,6 +24,10 @@ export class BillingLicenceEntity {
   @Column({ name: 'term_end', type: 'timestamptz', nullable: true })
   termEnd!: Date | null;
 
+  /** 事業所名 from registry's office master as of the last licence change; null when it had none */
+  @Column({ name: 'office_name', type: 'text', nullable: true })
+  officeName!: string | null;
+
   /** registry's version of the licence; an event with a version not above it is ignored */
   @Column({ name: 'version', type: 'integer' })
   version!: number;

@@ -82,12 +82,13 @@ export class BillingRepository {
   async upsertLicence(manager: EntityManager, licence: BillingLicenceEntity): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO ${S}."licence" ("office_number", "licence_id", "prefecture", "state", "term_start", "term_end",
-                                   "version", "changed_at", "updated_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                   "version", "changed_at", "updated_at", "office_name")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT ("office_number") DO UPDATE SET
          "licence_id" = EXCLUDED."licence_id", "prefecture" = EXCLUDED."prefecture", "state" = EXCLUDED."state",
          "term_start" = EXCLUDED."term_start", "term_end" = EXCLUDED."term_end", "version" = EXCLUDED."version",
-         "changed_at" = EXCLUDED."changed_at", "updated_at" = EXCLUDED."updated_at"
+         "changed_at" = EXCLUDED."changed_at", "updated_at" = EXCLUDED."updated_at",
+         "office_name" = EXCLUDED."office_name"
        WHERE "licence"."version" < EXCLUDED."version"
        RETURNING 1`,
       [
@@ -100,6 +101,7 @@ export class BillingRepository {
         licence.version,
         licence.changedAt,
         licence.updatedAt,
+        licence.officeName,
       ],
     );
     return rows.length === 1;
@@ -270,10 +272,10 @@ export class BillingRepository {
                    f."term_end", c."id" AS "cycle_id"
        ), "inserted" AS (
          INSERT INTO ${S}."deduction" ("id", "cycle_id", "fee_id", "office_number", "prefecture", "month",
-                                      "attempt", "amount_yen", "term_start", "term_end")
-         SELECT gen_random_uuid(), "cycle_id", "id", "office_number", "prefecture", $2, "attempts",
-                "amount_yen", "term_start", "term_end"
-         FROM "requested"
+                                      "attempt", "amount_yen", "term_start", "term_end", "office_name")
+         SELECT gen_random_uuid(), r."cycle_id", r."id", r."office_number", r."prefecture", $2, r."attempts",
+                r."amount_yen", r."term_start", r."term_end", l."office_name"
+         FROM "requested" r LEFT JOIN ${S}."licence" l ON l."office_number" = r."office_number"
          RETURNING "cycle_id", "amount_yen"
        )
        UPDATE ${S}."deduction_cycle" c

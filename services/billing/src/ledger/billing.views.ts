@@ -82,8 +82,7 @@ export const deductionView = (deduction: DeductionEntity): DeductionView => ({
   cycleId: deduction.cycleId,
   feeId: deduction.feeId,
   officeNumber: deduction.officeNumber,
-  // billing has no feed of the 事業所台帳 names yet (docs/billing.md)
-  officeName: null,
+  officeName: deduction.officeName,
   prefecture: deduction.prefecture,
   month: deduction.month,
   attempt: deduction.attempt,

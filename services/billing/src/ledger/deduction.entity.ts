@@ -56,6 +56,10 @@ export class DeductionEntity {
   resultAt!: Date | null;
 
   /** set when the cycle closes */
+  /** 事業所名 as billing knew it when the cycle was generated (registry's office master); null when unknown */
+  @Column({ name: 'office_name', type: 'text', nullable: true })
+  officeName!: string | null;
+
   @Column({ name: 'outcome', type: 'text', nullable: true })
   outcome!: DeductionOutcome | null;
 }

@@ -35,7 +35,14 @@ describe(billingLicenceOf.name, () => {
       termEnd: TERM_END,
       version: 2,
       changedAt: CHANGED_AT,
+      officeName: null,
     });
+  });
+
+  it("keeps the office master's name the event carries, trimmed", () => {
+    expect(billingLicenceOf(event({ officeName: ' ケアプランセンター年間 ' })).officeName).toBe(
+      'ケアプランセンター年間',
+    );
   });
 
   it('reads a licence that was never active, without a term', () => {

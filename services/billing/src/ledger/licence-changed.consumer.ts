@@ -45,6 +45,7 @@ export function billingLicenceOf(event: LicenceChanged): BillingLicenceEntity {
   licence.state = state;
   licence.termStart = event.termStart ? timestampDate(event.termStart) : null;
   licence.termEnd = event.termEnd ? timestampDate(event.termEnd) : null;
+  licence.officeName = event.officeName.trim() || null;
   licence.version = Number(event.version);
   licence.changedAt = timestampDate(event.changedAt);
   return licence;

@@ -79,7 +79,8 @@ export class LicenceChangeRecorder {
         changedAt: now,
       } satisfies LicenceChangeEntity),
     );
-    await this.outbox.add(manager, [licenceChangedEvent(licence, this.clock.uuid())]);
+    const officeName = await this.licences.officeNameOf(manager, licence.officeNumber);
+    await this.outbox.add(manager, [licenceChangedEvent(licence, this.clock.uuid(), officeName)]);
     return licence;
   }
 }

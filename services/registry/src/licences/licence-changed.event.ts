@@ -13,8 +13,15 @@ const STATE_PROTO: Record<LicenceState, LicenceStateProto> = {
   [LicenceState.CANCELLED]: LicenceStateProto.CANCELLED,
 };
 
-/** registry.licence.changed.v1 for the licence's current row, keyed by office number. */
-export function licenceChangedEvent(licence: LicenceEntity, eventId: string): OutboxEventInput {
+/**
+ * registry.licence.changed.v1 for the licence's current row, keyed by office number; `officeName` is the office's
+ * 事業所名 in the office master (null when it has no entry there).
+ */
+export function licenceChangedEvent(
+  licence: LicenceEntity,
+  eventId: string,
+  officeName: string | null,
+): OutboxEventInput {
   const { topic, type, value } = encodeEvent(
     'registryLicenceChanged',
     { eventId, producer: REGISTRY_PRODUCER, occurredAt: licence.updatedAt },
@@ -29,6 +36,7 @@ export function licenceChangedEvent(licence: LicenceEntity, eventId: string): Ou
       reason: licence.reason,
       version: BigInt(licence.version),
       changedAt: timestampFromDate(licence.updatedAt),
+      officeName: officeName ?? '',
     },
   );
   return { topic, type, value, key: licence.officeNumber, eventId, producer: REGISTRY_PRODUCER };

@@ -95,6 +95,14 @@ export class LicenceRepository {
   }
 
   /** the audit trail of one office's licence, oldest first (licence_change_office_number_version_key) */
+  /** the office's 事業所名 in the office master, null without an entry (office_master_entry_pkey) */
+  async officeNameOf(manager: EntityManager, officeNumber: string): Promise<string | null> {
+    const entry = await manager
+      .getRepository(OfficeMasterEntryEntity)
+      .findOne({ select: { officeNumber: true, name: true }, where: { officeNumber } });
+    return entry?.name ?? null;
+  }
+
   changesOf(officeNumber: string): Promise<LicenceChangeEntity[]> {
     return this.changes.find({ where: { officeNumber }, order: { version: 'ASC' } });
   }

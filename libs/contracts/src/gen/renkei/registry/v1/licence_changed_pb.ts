@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file renkei/registry/v1/licence_changed.proto.
  */
 export const file_renkei_registry_v1_licence_changed: GenFile = /*@__PURE__*/
-  fileDesc("CihyZW5rZWkvcmVnaXN0cnkvdjEvbGljZW5jZV9jaGFuZ2VkLnByb3RvEhJyZW5rZWkucmVnaXN0cnkudjEi8QIKDkxpY2VuY2VDaGFuZ2VkEikKBG1ldGEYASABKAsyGy5yZW5rZWkuY29tbW9uLnYxLkV2ZW50TWV0YRIVCg1vZmZpY2VfbnVtYmVyGAIgASgJEhIKCmxpY2VuY2VfaWQYAyABKAkSFQoNc2VydmljZV90eXBlcxgEIAMoCRIvCgVzdGF0ZRgFIAEoDjIgLnJlbmtlaS5yZWdpc3RyeS52MS5MaWNlbmNlU3RhdGUSLgoKdGVybV9zdGFydBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIdGVybV9lbmQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmF1dG9fcmVuZXcYCCABKAgSDgoGcmVhc29uGAkgASgJEg8KB3ZlcnNpb24YCiABKAQSLgoKY2hhbmdlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqtwEKDExpY2VuY2VTdGF0ZRIdChlMSUNFTkNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVTElDRU5DRV9TVEFURV9QRU5ESU5HEAESGAoUTElDRU5DRV9TVEFURV9BQ1RJVkUQAhIbChdMSUNFTkNFX1NUQVRFX1NVU1BFTkRFRBADEhkKFUxJQ0VOQ0VfU1RBVEVfRVhQSVJFRBAEEhsKF0xJQ0VOQ0VfU1RBVEVfQ0FOQ0VMTEVEEAViBnByb3RvMw", [file_google_protobuf_timestamp, file_renkei_common_v1_event_meta]);
+  fileDesc("CihyZW5rZWkvcmVnaXN0cnkvdjEvbGljZW5jZV9jaGFuZ2VkLnByb3RvEhJyZW5rZWkucmVnaXN0cnkudjEihgMKDkxpY2VuY2VDaGFuZ2VkEikKBG1ldGEYASABKAsyGy5yZW5rZWkuY29tbW9uLnYxLkV2ZW50TWV0YRIVCg1vZmZpY2VfbnVtYmVyGAIgASgJEhIKCmxpY2VuY2VfaWQYAyABKAkSFQoNc2VydmljZV90eXBlcxgEIAMoCRIvCgVzdGF0ZRgFIAEoDjIgLnJlbmtlaS5yZWdpc3RyeS52MS5MaWNlbmNlU3RhdGUSLgoKdGVybV9zdGFydBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIdGVybV9lbmQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmF1dG9fcmVuZXcYCCABKAgSDgoGcmVhc29uGAkgASgJEg8KB3ZlcnNpb24YCiABKAQSLgoKY2hhbmdlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2ZmaWNlX25hbWUYDCABKAkqtwEKDExpY2VuY2VTdGF0ZRIdChlMSUNFTkNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVTElDRU5DRV9TVEFURV9QRU5ESU5HEAESGAoUTElDRU5DRV9TVEFURV9BQ1RJVkUQAhIbChdMSUNFTkNFX1NUQVRFX1NVU1BFTkRFRBADEhkKFUxJQ0VOQ0VfU1RBVEVfRVhQSVJFRBAEEhsKF0xJQ0VOQ0VfU1RBVEVfQ0FOQ0VMTEVEEAViBnByb3RvMw", [file_google_protobuf_timestamp, file_renkei_common_v1_event_meta]);
 
 /**
  * LicenceChanged is the latest state of one office's licence. Topic registry.licence.changed.v1 (compacted),
@@ -100,6 +100,14 @@ export type LicenceChanged = Message<"renkei.registry.v1.LicenceChanged"> & {
    * @generated from field: google.protobuf.Timestamp changed_at = 11;
    */
   changedAt?: Timestamp | undefined;
+
+  /**
+   * 事業所名 from the office master (事業所台帳) when registry holds an entry for the office; empty otherwise.
+   * As of the licence change: a later master upload does not re-publish the licence.
+   *
+   * @generated from field: string office_name = 12;
+   */
+  officeName: string;
 };
 
 /**
