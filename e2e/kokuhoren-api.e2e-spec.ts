@@ -49,7 +49,8 @@ async function signIn(role: 'kokuhoren' | 'operator', prefecture?: string): Prom
 
 describe('国保連 and operator APIs on a running platform (standalone)', () => {
   beforeAll(async () => {
-    platform = await startStandalonePlatform();
+    // as deployed: registration needs an active 事業所台帳 entry
+    platform = await startStandalonePlatform({ env: { REGISTRATION_REQUIRES_OFFICE_MASTER: 'true' } });
   });
 
   afterAll(() => platform?.stop());
@@ -86,6 +87,14 @@ describe('国保連 and operator APIs on a running platform (standalone)', () =>
     expect((await call('GET', '/v1/kokuho/cycles', kokuhoren13)).status).toBe(200);
     expect((await call('GET', '/v1/billing/fees', kokuhoren13)).status).toBe(403);
     expect((await call('GET', '/v1/kokuho/cycles', undefined)).status).toBe(401);
+
+    // an office its 国保連 has not listed cannot register
+    const unlisted = issueOfficeCertificate(platform.devCa, {
+      officeNumber: officeNumberIn('13', 30_000_000),
+      serviceTypes: ['43'],
+      keyType: 'ec',
+    });
+    await expect(enrolOffice(platform, unlisted)).rejects.toThrow(/403.*OFFICE_NOT_IN_MASTER/);
 
     // the office applies; billing prices its term, which the operator sees and the 国保連 of 27 does not
     const credential = issueOfficeCertificate(platform.devCa, {

@@ -220,6 +220,8 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
     RECEIPT_SIGNING_KEY_PEM: platformReceipts.privateKeyPem,
     RECEIPT_CERTIFICATE_PEM: `${platformReceipts.certificatePem}${devCa.certificatePem}`,
     CERTIFICATE_URL: urls.certificate,
+    // tests and benches enrol offices that are in no 事業所台帳 unless they set it (e2e/kokuhoren-api does)
+    REGISTRATION_REQUIRES_OFFICE_MASTER: 'false',
     ...options.env,
   };
   const procs: RunningProcess[] = [];

@@ -45,6 +45,8 @@ export const standaloneDefaults: PlatformDefaults = {
   logFormat: 'pretty',
   // the certificate module is hosted here: tokens are verified from its key set in process
   authKeySet: 'inprocess',
+  // the demo's offices are in no 事業所台帳; a standalone operator can set REGISTRATION_REQUIRES_OFFICE_MASTER=true
+  registrationRequiresOfficeMaster: false,
 };
 
 /**

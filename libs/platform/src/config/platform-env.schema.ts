@@ -30,6 +30,8 @@ export interface PlatformDefaults {
   readonly issuesTokens?: boolean;
   /** the process is intake in a cluster: the platform receipt key and certificate are required */
   readonly signsReceipts?: boolean;
+  /** REGISTRATION_REQUIRES_OFFICE_MASTER's default: true for a cluster service, false for standalone (demo offices) */
+  readonly registrationRequiresOfficeMaster?: boolean;
 }
 
 /** One or more PEM certificates, each a CA; `\n` escapes are accepted for one-line environments. */
@@ -257,8 +259,8 @@ export function platformEnvSchema(defaults: PlatformDefaults) {
     }),
     REGISTRATION_REQUIRES_OFFICE_MASTER: env.bool({
       description:
-        'registry refuses PUT /v1/offices/me unless the office is active in its prefecture 事業所台帳 with its service types (production: true)',
-      default: false,
+        'registry refuses PUT /v1/offices/me unless the office is active in its prefecture 事業所台帳 with its service types',
+      default: defaults.registrationRequiresOfficeMaster ?? false,
     }),
     TOKEN_LIFETIME_SECONDS: env.int({
       description: 'lifetime of the tokens the certificate service issues (never beyond the certificate)',

@@ -24,5 +24,7 @@ export function clusterDefaults(definition: ServiceDefinition): PlatformDefaults
     objectStoreDriver: 'minio',
     databaseUrlRequired: true,
     logFormat: 'json',
+    // a deployed registry registers only offices its 国保連 list as active (docs/registry.md)
+    registrationRequiresOfficeMaster: true,
   };
 }
