@@ -1,6 +1,7 @@
 import { PassphraseContext, unlockPassphrase } from './passphrase';
 import { DEFAULT_PLATFORM_URL, PlatformClient, resolveEndpoints } from './platform-client';
 import { Profile, ProfileStore } from './profile.store';
+import type { ProgressBarFactory } from './progress';
 
 /** What every command gets from the CLI layer (or from a test): where the profiles are and how to reach the platform. */
 export interface AgentContext extends PassphraseContext {
@@ -17,6 +18,8 @@ export interface AgentContext extends PassphraseContext {
   progress: (message: string) => void;
   /** warnings for people (stderr in the CLI, with --json too); defaults to `progress` */
   warn?: (message: string) => void;
+  /** progress bars for people (stderr when it is a terminal; none with --json or for library callers) */
+  progressBar?: ProgressBarFactory;
 }
 
 export function createContext(overrides: Partial<AgentContext> & Pick<AgentContext, 'home'>): AgentContext {

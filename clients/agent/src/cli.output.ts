@@ -8,7 +8,13 @@ import type { SendProblem, SendResult } from './commands/send.command';
 import type { ValidateResult } from './commands/validate.command';
 import type { InboxResult } from './commands/inbox.command';
 import type { FetchResult } from './commands/fetch.command';
+import type { WatchResult } from './commands/watch.command';
+import type { SentResult } from './commands/sent.command';
+import type { EvidenceResult } from './commands/evidence.command';
+import { jstDateTime } from './evidence/evidence-month';
 import type { DemoResult } from './commands/demo.command';
+import type { ApiCommandResult, ApiListening } from './commands/api.command';
+import type { ApiLogEntry } from './api/local-api.server';
 import type { OfficeStatusResult } from './commands/office-status.command';
 import type { LocalCertificateExpiry } from './certificate-expiry.util';
 import type { RegisterResult } from './commands/licence.command';
@@ -43,11 +49,24 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         受信箱の一覧
   fetch <envelopeId…> | --all  --out DIR [--overwrite]
         受信して開封・検証し、ファイルを DIR に書き出す
+  sent [--month YYYYMM]
+        送信した封筒の一覧 (受付・配信可能・ダウンロード・受領の状態と受領結果)。--month: その月 (日本時間) に受付されたもの
+  evidence --month YYYYMM [--out FILE] [--overwrite]
+        その月 (日本時間、受付日時で判定) に送信・受信したファイルの証跡 (ファイル名・SHA-256・事業所・日時・受領結果・
+        受付証明/受領証明の検証) を MS932 の CSV に書き出す (既定: renkei-evidence-<事業所番号>-<YYYYMM>.csv)
+  watch --export DIR --import DIR [--archive DIR] [--rejected DIR] [--once]
+        [--settle-ms N] [--poll-ms N] [--scan-ms N]
+        書き出しフォルダの送信単位を検査・封かん・送信して archive/<封筒ID>/ へ移し、受信した送信単位を
+        連番の昇順で取込フォルダへ書き出して受領証明を送る (再起動・オフラインでも二重送信・取りこぼしなし)
+        --once: 今ある分だけ処理して終了 (cron 向け。待ちが残れば終了コード 5)
   status [--offline]
         事業所の状態: 電子証明書の有効期限 (この端末の証明書から、オフラインでも) と
         プラットフォームの登録内容 (GET /v1/offices/me)。期限の60日前から警告を表示
   status <envelopeId>
         封筒の状態と経過 (timeline)
+  api [--port N]
+        ローカル REST API (127.0.0.1 のみ、既定ポート 18080)。トークンはプロファイルの api-token ファイル。
+        仕様は GET /openapi.json。Ctrl-C (SIGINT) か SIGTERM で、処理中の呼び出しを終えてから停止
   demo [--ca-dir DIR] [--keep]
         起動中のスタンドアロン (npm start) で2事業所間の送受信を実演
   register [--service-types 43,46] [--no-auto-renew]
@@ -179,6 +198,55 @@ export function formatFetch(r: FetchResult): string {
         : []),
     ])
     .join('\n');
+}
+
+const SENT_STATUS_LABEL: Record<string, string> = {
+  accepted: '受付済',
+  available: '配信可能',
+  downloaded: 'ダウンロード済',
+  receipted: '受領',
+  rejected: '受領拒否',
+};
+
+export function formatSent(r: SentResult): string {
+  const scope = r.month ? ` (${r.month.slice(0, 4)}年${r.month.slice(4)}月に受付、日本時間)` : '';
+  if (r.items.length === 0) return `送信した封筒はありません${scope}`;
+  const header = [
+    '受付日時(JST)      ',
+    '封筒ID                              ',
+    '種別 対象年月 連番',
+    '宛先',
+    '状態',
+  ];
+  return [
+    `送信した封筒 ${r.items.length} 件${scope}:`,
+    header.join('  '),
+    ...r.items.map((i) =>
+      [
+        jstDateTime(i.acceptedAt).padEnd(19),
+        i.envelopeId,
+        `${i.kind} ${i.targetMonth} ${i.fileSequence}`,
+        `${i.recipient.officeNumber}/${i.recipient.serviceType}`,
+        `${SENT_STATUS_LABEL[i.status] ?? i.status}${i.reasonCodes.length > 0 ? ` (${i.reasonCodes.join(', ')})` : ''}`,
+      ].join('  '),
+    ),
+  ].join('\n');
+}
+
+export function formatEvidence(r: EvidenceResult): string {
+  const failed = r.rows.filter(
+    (row) => row.acceptanceReceipt.state === 'failed' || row.recipientReceipt.state === 'failed',
+  );
+  const envelopes = new Set(failed.map((row) => row.envelopeId));
+  return [
+    `${r.month} の証跡を書き出しました (MS932 CSV): ${r.file}`,
+    `  事業所番号 ${r.officeNumber}  送信 ${r.envelopes.sent} 件  受信 ${r.envelopes.received} 件  ${r.rows.length} 行 (ファイルごと)`,
+    ...(envelopes.size > 0
+      ? [
+          `  警告: 受付証明または受領証明を検証できない封筒が ${envelopes.size} 件あります: ${[...envelopes].join(', ')}`,
+        ]
+      : []),
+  ].join('\n');
 }
 
 export function formatStatus(item: EnvelopeItem): string {
@@ -317,6 +385,27 @@ export function formatLicenceCancel(l: Licence): string {
   return [`ライセンスを解約しました。ライセンス: ${licenceSummary(l)}`, ...licenceLines(l)].join('\n');
 }
 
+export function formatApiListening(l: ApiListening): string {
+  return [
+    `ローカル API を起動しました: ${l.url} (プロファイル ${l.profile})`,
+    `  トークン: ${l.tokenFile}${l.tokenCreated ? ' (新しく作成しました)' : ''}`,
+    '  呼び出しには Authorization: Bearer <このファイルの内容> が必要です。仕様: GET /openapi.json',
+    '  停止するには Ctrl-C を押してください',
+  ].join('\n');
+}
+
+/** one log line of `renkei api`: English text, or a JSON object with --json */
+export function formatApiLogLine(entry: ApiLogEntry, json: boolean): string {
+  const at = new Date().toISOString();
+  if (json) return JSON.stringify({ at, ...entry });
+  const ms = typeof entry['ms'] === 'number' ? ` ${entry['ms']}ms` : '';
+  return `${at} ${entry.level.toUpperCase()} ${entry.message}${ms}`;
+}
+
+export function formatApiStopped(r: ApiCommandResult): string {
+  return `ローカル API を停止しました (${r.reason})`;
+}
+
 export function formatDemo(r: DemoResult): string {
   return [
     r.ok
@@ -340,4 +429,14 @@ export function formatError(error: AgentError): string {
   if (details?.problems) lines.push(...details.problems.map(formatProblem));
   if (details?.warnings) lines.push(...details.warnings.map(formatProblem));
   return lines.join('\n');
+}
+
+export function formatWatch(r: WatchResult): string {
+  return [
+    `renkei watch を終了しました (profile ${r.profile})`,
+    `  送信 ${r.sent} 件 / 保管 ${r.archived} 件 / 送信不可 ${r.rejected} 件`,
+    `  取込 ${r.imported} 件 / 受領証明 ${r.receipted} 件`,
+    `  未送信 ${r.pendingOutbox} 件 / 未取込 ${r.pendingInbox} 件`,
+    ...(r.waitingOn ? [`  再試行待ち (waiting on): ${r.waitingOn}`] : []),
+  ].join('\n');
 }

@@ -11,9 +11,13 @@ import {
   stringOption,
 } from './cli.args';
 import {
+  formatApiListening,
+  formatApiLogLine,
+  formatApiStopped,
   formatDemo,
   formatDevInit,
   formatError,
+  formatEvidence,
   formatFetch,
   formatInbox,
   formatInit,
@@ -27,10 +31,14 @@ import {
   formatProfileRemove,
   formatRekey,
   formatSend,
+  formatSent,
   formatStatus,
   formatValidate,
+  formatWatch,
   HELP,
 } from './cli.output';
+import { ApiLogEntry } from './api/local-api.server';
+import { processSignals, runApi } from './commands/api.command';
 import { demo } from './commands/demo.command';
 import { fetchEnvelopes } from './commands/fetch.command';
 import { inbox, parseInboxStatus } from './commands/inbox.command';
@@ -46,8 +54,13 @@ import { officeStatus } from './commands/office-status.command';
 import { pkiDevInit, pkiIssue } from './commands/pki.command';
 import { listProfiles, rekey, removeProfile } from './commands/profile.command';
 import { send } from './commands/send.command';
+import { sent } from './commands/sent.command';
+import { evidence } from './commands/evidence.command';
+import { parseMonth } from './evidence/evidence-month';
+import { createProgressBar, ProgressStream } from './progress';
 import { status } from './commands/status.command';
 import { validate } from './commands/validate.command';
+import { watch, watchLogLine } from './commands/watch.command';
 import { readPassword } from './files.util';
 import { defaultHome } from './profile.store';
 
@@ -60,6 +73,8 @@ export interface CliIo {
   promptSecret?: (question: string) => Promise<string>;
   /** the OS secret store: undefined = detect it, null = none (tests) */
   secretStore?: AgentContext['secretStore'];
+  /** where progress bars are drawn (process.stderr in main.ts); none without it, or with --json */
+  progressStream?: ProgressStream;
 }
 
 interface Output {
@@ -87,8 +102,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       fetch: io.fetch,
       promptSecret: io.promptSecret,
       secretStore: io.secretStore,
-      progress: json ? () => undefined : (message) => io.stderr(message),
+      // on a terminal a progress line first clears a bar being drawn (the bar is redrawn at its next tick)
+      progress: json
+        ? () => undefined
+        : (message) => io.stderr(io.progressStream?.isTTY ? `\r\x1b[K${message}` : message),
       warn: (message) => io.stderr(message),
+      progressBar:
+        json || !io.progressStream
+          ? undefined
+          : (options) => createProgressBar(io.progressStream as ProgressStream, options),
     };
     const output = await dispatch(parsed, ctx, io.env);
     io.stdout(json ? JSON.stringify(output.data, null, 2) : output.text);
@@ -192,6 +214,27 @@ async function dispatch(
       });
       return { data: r, text: formatFetch(r) };
     }
+    case 'sent': {
+      const month = stringOption(values, 'month');
+      const r = await sent(ctx, { month: month === undefined ? undefined : parseMonth(month) });
+      return { data: r, text: formatSent(r) };
+    }
+    case 'evidence': {
+      const r = await evidence(ctx, {
+        month: parseMonth(requiredOption(values, 'month')),
+        out: stringOption(values, 'out'),
+        overwrite: values.overwrite === true,
+      });
+      return { data: r, text: formatEvidence(r) };
+    }
+    case 'watch': {
+      const r = await runWatch(values, ctx, parsed.global.json);
+      return { data: r, text: formatWatch(r), exitCode: r.waitingOn ? ExitCode.Unreachable : ExitCode.Ok };
+    }
+    case 'api': {
+      const r = await runLocalApi(values, ctx, parsed.global.json);
+      return { data: r, text: formatApiStopped(r) };
+    }
     case 'status': {
       if (positionals.length === 0) {
         const r = await officeStatus(ctx, { offline: values.offline === true });
@@ -250,4 +293,63 @@ async function dispatch(
       return { data: r, text: formatRekey(r) };
     }
   }
+}
+
+/** `renkei watch`: events as they happen on stderr (JSON lines with --json); SIGINT/SIGTERM end it gracefully */
+async function runWatch(
+  values: ParsedCommandLine['values'],
+  ctx: AgentContext,
+  json: boolean,
+): Promise<Awaited<ReturnType<typeof watch>>> {
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await watch(ctx, {
+      exportDir: requiredOption(values, 'export'),
+      importDir: requiredOption(values, 'import'),
+      archiveDir: stringOption(values, 'archive'),
+      rejectedDir: stringOption(values, 'rejected'),
+      once: values.once === true,
+      settleMs: msOption(values, 'settle-ms'),
+      pollMs: msOption(values, 'poll-ms'),
+      scanMs: msOption(values, 'scan-ms'),
+      log: json
+        ? (event) => (ctx.warn ?? ctx.progress)(watchLogLine(event))
+        : (event) => ctx.progress(event.ja),
+      signal: stop.signal,
+    });
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+function msOption(values: ParsedCommandLine['values'], name: string): number | undefined {
+  const value = stringOption(values, name);
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,9}$/.test(value)) throw usageError(`--${name} はミリ秒の整数です (milliseconds): ${value}`);
+  return Number(value);
+}
+
+/** `renkei api`: the startup message and request log on stderr (JSON lines with --json); SIGINT/SIGTERM stop it */
+function runLocalApi(
+  values: ParsedCommandLine['values'],
+  ctx: AgentContext,
+  json: boolean,
+): ReturnType<typeof runApi> {
+  const line = ctx.warn ?? ctx.progress;
+  return runApi(ctx, {
+    port: stringOption(values, 'port'),
+    host: stringOption(values, 'host'),
+    log: (entry: ApiLogEntry) => line(formatApiLogLine(entry, json)),
+    onListening: (listening) =>
+      line(
+        json
+          ? JSON.stringify({ level: 'info', event: 'listening', message: 'listening', ...listening })
+          : formatApiListening(listening),
+      ),
+    stopSignal: () => processSignals(),
+  });
 }

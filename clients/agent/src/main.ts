@@ -7,6 +7,7 @@ runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(`${text}\n`),
   env: process.env,
   promptSecret: ttySecretPrompt(process.stdin, process.stderr),
+  progressStream: process.stderr,
 }).then(
   (code) => {
     process.exitCode = code;

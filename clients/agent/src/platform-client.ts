@@ -127,6 +127,8 @@ export interface EnvelopeItem {
   acceptedAt: string | null;
   availableAt: string | null;
   downloadedAt: string | null;
+  /** when delivery recorded the recipient's receipt (receipted or rejected) */
+  receiptedAt?: string | null;
   timeline?: TimelineStep[];
 }
 
@@ -241,6 +243,42 @@ export class PlatformClient {
       after = page.next;
     } while (after);
     return items;
+  }
+
+  /** GET /v1/sent, every page (keyset cursor), oldest acceptance first */
+  async listSent(): Promise<EnvelopeItem[]> {
+    const items: EnvelopeItem[] = [];
+    let after: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '100', ...(after ? { after } : {}) });
+      const page: { items: EnvelopeItem[]; next: string | null } = await this.json(
+        'delivery',
+        'GET',
+        `/v1/sent?${query.toString()}`,
+      );
+      items.push(...page.items);
+      after = page.next;
+    } while (after);
+    return items;
+  }
+
+  /** the recipient's signed receipt (DER) as delivery recorded it, to the sender or the recipient */
+  async getRecipientReceipt(envelopeId: string): Promise<Uint8Array> {
+    const response = await this.send(
+      'delivery',
+      'GET',
+      `/v1/envelopes/${encodeURIComponent(envelopeId)}/receipts/recipient`,
+    );
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** one keyset page of GET /v1/inbox or GET /v1/sent (`status`, `limit`, `after` passed as given) */
+  listPage(
+    list: 'inbox' | 'sent',
+    query: Readonly<Record<string, string>>,
+  ): Promise<{ items: EnvelopeItem[]; next: string | null }> {
+    const search = new URLSearchParams(query).toString();
+    return this.json('delivery', 'GET', `/v1/${list}${search ? `?${search}` : ''}`);
   }
 
   getEnvelope(envelopeId: string): Promise<EnvelopeItem> {

@@ -17,6 +17,7 @@ import { AgentError, AgentErrorCode, ExitCode, usageError } from '../agent.error
 import { ensureDirectory, exists, safeJoin, writeFileAtomic } from '../files.util';
 import { EnvelopeItem, PlatformClient } from '../platform-client';
 import { Profile } from '../profile.store';
+import { PROGRESS_BAR_MIN_UNITS, progressBarOf } from '../progress';
 import { signRecipientReceipt } from '../receipts.util';
 import { checkEnvelopeId } from './status.command';
 
@@ -59,10 +60,20 @@ export async function fetchEnvelopes(ctx: AgentContext, options: FetchOptions): 
   await ensureDirectory(options.out, 0o755);
   const envelopes: FetchedEnvelope[] = [];
   const byId = new Map(items.map((item) => [item.envelopeId, item]));
-  for (const envelopeId of order) {
-    ctx.progress(`受信中 (fetching) ${envelopeId}`);
-    const item = byId.get(envelopeId) as EnvelopeItem;
-    envelopes.push(await fetchOne(ctx, session.client, session.profile, item, options));
+  const bar = progressBarOf(ctx.progressBar, {
+    label: '受信中',
+    total: order.length,
+    minTotal: PROGRESS_BAR_MIN_UNITS,
+  });
+  try {
+    for (const envelopeId of order) {
+      ctx.progress(`受信中 (fetching) ${envelopeId}`);
+      const item = byId.get(envelopeId) as EnvelopeItem;
+      envelopes.push(await fetchOne(ctx, session.client, session.profile, item, options));
+      bar.tick();
+    }
+  } finally {
+    bar.done();
   }
   return { envelopes };
 }
@@ -163,7 +174,7 @@ async function fetchOne(
 const RECEIPT_WAIT_MS = 15_000;
 
 /** posts a signed receipt; delivery may not have recorded the download yet (RECEIPT_BEFORE_DOWNLOAD): retry */
-async function postReceipt(
+export async function postReceipt(
   client: PlatformClient,
   envelopeId: string,
   der: Uint8Array,
@@ -185,7 +196,7 @@ async function postReceipt(
  * A signed rejection naming the failure's code, when this office is the recipient and the envelope says which
  * manifest it is (its SignedData parses). Never hides the original failure: a post that fails is only reported.
  */
-async function postRejection(
+export async function postRejection(
   ctx: AgentContext,
   client: PlatformClient,
   profile: Profile,

@@ -7,6 +7,7 @@ import { AgentContext, openSession } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode, invalidInput } from '../agent.errors';
 import { PlatformClient } from '../platform-client';
 import { Profile } from '../profile.store';
+import { PROGRESS_BAR_MIN_UNITS, progressBarOf } from '../progress';
 import { saveAcceptanceReceipt, verifyAcceptanceReceipt } from '../receipts.util';
 import { checkInputFiles, CheckProblem, problemsOf, readInputFiles } from './validate.command';
 
@@ -82,20 +83,30 @@ export async function send(ctx: AgentContext, options: SendOptions): Promise<Sen
     );
   }
   const envelopes: SentEnvelope[] = [];
-  for (const { unit, files: unitFiles } of prepared.units) {
-    ctx.progress(
-      `送信中 (sending) ${unit.fileSequence} → ${unit.recipient.officeNumber} (${unitFiles.length} files)`,
-    );
-    const post = (der: Uint8Array) =>
-      postSettling(client, der, {
-        attempts: options.attempts ?? 3,
-        settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
-        onWait: (code) =>
-          ctx.progress(
-            `プラットフォームへの登録内容の反映を待っています (${code}; waiting up to ${Math.round((options.settleMs ?? DEFAULT_SETTLE_MS) / 1000)} s) …`,
-          ),
-      });
-    envelopes.push(await sendUnit(client, profile, unit, unitFiles, post));
+  const bar = progressBarOf(ctx.progressBar, {
+    label: '送信中',
+    total: prepared.units.length,
+    minTotal: PROGRESS_BAR_MIN_UNITS,
+  });
+  try {
+    for (const { unit, files: unitFiles } of prepared.units) {
+      ctx.progress(
+        `送信中 (sending) ${unit.fileSequence} → ${unit.recipient.officeNumber} (${unitFiles.length} files)`,
+      );
+      const post = (der: Uint8Array) =>
+        postSettling(client, der, {
+          attempts: options.attempts ?? 3,
+          settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+          onWait: (code) =>
+            ctx.progress(
+              `プラットフォームへの登録内容の反映を待っています (${code}; waiting up to ${Math.round((options.settleMs ?? DEFAULT_SETTLE_MS) / 1000)} s) …`,
+            ),
+        });
+      envelopes.push(await sendUnit(client, profile, unit, unitFiles, post));
+      bar.tick();
+    }
+  } finally {
+    bar.done();
   }
   return { envelopes, warnings: prepared.warnings };
 }
@@ -154,6 +165,16 @@ async function sendUnit(
   files: PreparedUnit['files'],
   post: (der: Uint8Array) => Promise<PostOutcome>,
 ): Promise<SentEnvelope> {
+  const sealed = await sealUnit(client, profile, { unit, files });
+  return postSealed(client, profile, sealed.der, post);
+}
+
+/** Seals one prepared unit for its recipient (whose certificate the directory holds) under a new envelope id. */
+export async function sealUnit(
+  client: Pick<PlatformClient, 'getOffice'>,
+  profile: Profile,
+  { unit, files }: PreparedUnit,
+): Promise<{ envelopeId: string; der: Uint8Array }> {
   const office = await client.getOffice(unit.recipient.officeNumber);
   const envelopeId = randomUUID();
   const sealed = await seal(
@@ -173,14 +194,29 @@ async function sendUnit(
       recipientCertificate: pemToDer(office.certificatePem),
     },
   );
-  const { status, duplicate, receipt } = await post(sealed.der);
+  return { envelopeId, der: sealed.der };
+}
+
+/**
+ * Posts a sealed envelope (again: the same bytes after a lost answer or a restart are a duplicate, not a second
+ * send), verifies the platform's acceptance receipt and keeps it in the profile.
+ */
+export async function postSealed(
+  client: Pick<PlatformClient, 'getAcceptanceReceipt'>,
+  profile: Profile,
+  sealedDer: Uint8Array,
+  post: (der: Uint8Array) => Promise<PostOutcome>,
+): Promise<SentEnvelope> {
+  const { manifest, manifestSha256 } = parseEnvelope(sealedDer);
+  const { envelopeId } = manifest;
+  const { status, duplicate, receipt } = await post(sealedDer);
   const der = receipt ?? (await client.getAcceptanceReceipt(envelopeId));
   // the platform's signed word that it accepted this envelope: checked before it is kept
   verifyAcceptanceReceipt(der, profile.trustAnchorsPem, {
     envelopeId,
-    manifestSha256: parseEnvelope(sealed.der).manifestSha256,
-    sender: unit.sender,
-    recipient: unit.recipient,
+    manifestSha256,
+    sender: manifest.sender,
+    recipient: manifest.recipient,
   });
   const file = await saveAcceptanceReceipt(profile.dir, envelopeId, der);
   return {
@@ -188,11 +224,11 @@ async function sendUnit(
     status,
     duplicate,
     acceptanceReceipt: { file, sha256: createHash('sha256').update(der).digest('hex') },
-    fileSequence: unit.fileSequence,
-    kind: unit.kind,
-    targetMonth: unit.targetMonth,
-    recipient: unit.recipient,
-    files: files.map((f) => f.name),
+    fileSequence: manifest.fileSequence,
+    kind: manifest.kind,
+    targetMonth: manifest.targetMonth,
+    recipient: manifest.recipient,
+    files: manifest.files.map((f) => f.name),
   };
 }
 

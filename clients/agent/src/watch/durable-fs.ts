@@ -1,0 +1,89 @@
+// Small durable-file helpers for the watch queue: a file is written to a temp name, flushed, renamed into place,
+// and its directory flushed, so that after a crash it is either the old file or the whole new one, and a rename
+// that returned is still there after a power cut.
+import { createHash, randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    // some platforms (Windows) cannot open or flush a directory: the rename is then as durable as it gets
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** writes `content` to `target` (replacing it) durably: temp + fsync + rename + fsync of the directory */
+export async function writeDurable(
+  target: string,
+  content: Uint8Array | string,
+  mode = 0o600,
+): Promise<void> {
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(temp, 'w', mode);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+  await fsyncDirectory(dir);
+}
+
+export async function writeJsonDurable(target: string, value: unknown): Promise<void> {
+  await writeDurable(target, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** the parsed JSON file, or undefined when it does not exist */
+export async function readJson<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as T;
+}
+
+/** moves a file, across file systems too (copy, flush, unlink); the target must not exist */
+export async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+  }
+  await fs.copyFile(from, to, constants.COPYFILE_EXCL);
+  const handle = await fs.open(to, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.unlink(from);
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export async function fileSha256(file: string): Promise<string | undefined> {
+  try {
+    return sha256Hex(await fs.readFile(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+// The receive journal of `renkei watch`: <queue>/inbox/<envelopeId>.json, one per received unit, so that a
+// restart never imports a unit twice.
+//
+//   (temps written and flushed in the import folder) ──▶ importing ──renames──▶ imported ──receipt──▶ receipted
+//   (opening or verification failed) ──signed rejection──▶ rejected
+//
+// `importing` names each temp and its target: a temp still there was not renamed yet; a temp gone was renamed
+// (the care software may already have taken the file), so recovery renames what is left and never writes again.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ensureDirectory } from '../files.util';
+import { fsyncDirectory, readJson, writeJsonDurable } from './durable-fs';
+import type { QueueParty } from './outbox.store';
+
+export type InboxState = 'importing' | 'imported' | 'receipted' | 'rejected';
+
+export interface InboxEntry {
+  version: 1;
+  envelopeId: string;
+  state: InboxState;
+  sender: QueueParty;
+  recipient: QueueParty;
+  fileSequence: string;
+  kind: string;
+  manifestSha256: string;
+  receivedAt: string;
+  /** temp → target in the import folder, in manifest order */
+  files: { name: string; sha256: string; temp: string; target: string }[];
+  importedAt?: string;
+  receiptedAt?: string;
+  receiptSha256?: string;
+  rejection?: { code: string; message: string };
+}
+
+const ID_PATTERN = /^[0-9a-f-]{36}$/;
+
+export class InboxJournal {
+  readonly root: string;
+
+  constructor(queueDir: string) {
+    this.root = path.join(queueDir, 'inbox');
+  }
+
+  async init(): Promise<void> {
+    await ensureDirectory(this.root, 0o700);
+  }
+
+  async get(envelopeId: string): Promise<InboxEntry | undefined> {
+    if (!ID_PATTERN.test(envelopeId)) return undefined;
+    return readJson<InboxEntry>(path.join(this.root, `${envelopeId}.json`));
+  }
+
+  async save(entry: InboxEntry): Promise<void> {
+    await writeJsonDurable(path.join(this.root, `${entry.envelopeId}.json`), entry);
+  }
+
+  async list(): Promise<InboxEntry[]> {
+    const entries: InboxEntry[] = [];
+    for (const name of await fs.readdir(this.root)) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue;
+      const entry = await readJson<InboxEntry>(path.join(this.root, name));
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+}
+
+/**
+ * Finishes an `importing` entry: renames every temp still present onto its target (a temp that is gone was
+ * renamed before the crash), flushes the import folder and records `imported`.
+ */
+export async function completeImport(
+  journal: InboxJournal,
+  entry: InboxEntry,
+  now: Date,
+): Promise<InboxEntry> {
+  const dirs = new Set<string>();
+  for (const file of entry.files) {
+    try {
+      await fs.rename(file.temp, file.target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    dirs.add(path.dirname(file.target));
+  }
+  for (const dir of dirs) await fsyncDirectory(dir);
+  const imported: InboxEntry = { ...entry, state: 'imported', importedAt: now.toISOString() };
+  await journal.save(imported);
+  return imported;
+}

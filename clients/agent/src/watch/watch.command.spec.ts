@@ -1,0 +1,109 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode } from '../agent.errors';
+import { runCli } from '../cli';
+import { fakeFetch } from '../testing/fake-fetch';
+import { PLANNER, setUpOffices, TEST_ENV, TestOffices } from '../testing/offices';
+
+const LOG_FIELDS = new Set([
+  'time',
+  'level',
+  'event',
+  'unit',
+  'envelopeId',
+  'fileSequence',
+  'files',
+  'code',
+  'attempt',
+  'retryInMs',
+]);
+
+describe('renkei watch (CLI)', () => {
+  let dir: string;
+  let offices: TestOffices;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'renkei-agent-watch-cli-'));
+    offices = await setUpOffices(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(argv: string[], fetchImpl?: typeof fetch) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: TEST_ENV,
+      fetch: fetchImpl,
+    });
+    return { code, stdout: out.join('\n'), stderr: err };
+  }
+
+  it('--once with the platform down keeps the unit queued, logs English JSON lines and exits 5', async () => {
+    const exportDir = join(dir, 'offline', 'export');
+    const importDir = join(dir, 'offline', 'import');
+    mkdirSync(exportDir, { recursive: true });
+    cpSync(offices.unitDir, exportDir, { recursive: true });
+    const down = fakeFetch({ 'POST /v1/auth/challenges': () => 'network-error' });
+    const args = [
+      '--home',
+      offices.plannerHome,
+      '--json',
+      'watch',
+      '--export',
+      exportDir,
+      '--import',
+      importDir,
+    ];
+
+    const result = await run([...args, '--once', '--settle-ms', '0'], down.fetch);
+
+    expect(result.code).toBe(ExitCode.Unreachable);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      profile: PLANNER.officeNumber,
+      sent: 0,
+      pendingOutbox: 1,
+      waitingOn: 'PLATFORM_UNREACHABLE',
+    });
+    const lines = result.stderr.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => l['event'])).toEqual(['unit.staged', 'unit.retry', 'inbox.retry']);
+    for (const line of lines) for (const key of Object.keys(line)) expect(LOG_FIELDS.has(key)).toBe(true);
+    // the export files stay until the unit is sent
+    expect(readdirSync(exportDir).filter((n) => n.endsWith('.CSV'))).toHaveLength(offices.unit.files.length);
+  });
+
+  it('refuses a second watcher on the same profile (exit 4, WATCH_LOCKED)', async () => {
+    const queue = join(offices.plannerHome, 'profiles', PLANNER.officeNumber, 'watch');
+    mkdirSync(queue, { recursive: true });
+    // the parent of this test process: alive
+    writeFileSync(join(queue, 'watch.lock'), `${process.ppid}\n`);
+    try {
+      const result = await run([
+        '--home',
+        offices.plannerHome,
+        '--json',
+        'watch',
+        '--export',
+        join(dir, 'locked', 'export'),
+        '--import',
+        join(dir, 'locked', 'import'),
+        '--once',
+      ]);
+
+      expect(result.code).toBe(ExitCode.Refused);
+      expect(JSON.parse(result.stdout).error.code).toBe('WATCH_LOCKED');
+    } finally {
+      rmSync(join(queue, 'watch.lock'), { force: true });
+    }
+  });
+
+  it('usage errors: a missing folder, a bad interval, the same folder twice', async () => {
+    const base = ['--home', offices.plannerHome, 'watch'];
+    expect((await run([...base, '--export', 'x'])).code).toBe(ExitCode.Usage);
+    expect((await run([...base, '--export', 'x', '--import', 'y', '--settle-ms', '5s'])).code).toBe(
+      ExitCode.Usage,
+    );
+    expect((await run([...base, '--export', 'x', '--import', 'x'])).code).toBe(ExitCode.Usage);
+  });
+});
