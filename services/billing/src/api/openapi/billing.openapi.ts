@@ -1,6 +1,7 @@
 // The operator and office API's OpenAPI 3.1 document, served at GET /v1/billing/openapi.json.
 import { ref } from './billing-schemas.openapi';
 import {
+  DEDUCTIONS_CSV,
   BEARER_SCHEME,
   ERROR_RESPONSES,
   jsonBody,
@@ -191,21 +192,7 @@ export const BILLING_OPENAPI: OpenApi31Document = {
         summary: '差引明細の全件（MS932 CSV）',
         tags: [OPERATOR],
         parameters: [CYCLE_ID],
-        responses: responses(
-          {
-            200: {
-              description: '差引明細の CSV（text/csv; charset=Shift_JIS）',
-              headers: {
-                'Content-Disposition': {
-                  description: 'attachment; filename="deductions-13-202705.csv"',
-                  schema: { type: 'string' },
-                },
-              },
-              content: { 'text/csv': { schema: ref('DeductionsCsv') } },
-            },
-          },
-          [401, 403, 404],
-        ),
+        responses: responses({ 200: DEDUCTIONS_CSV }, [401, 403, 404]),
       },
     },
     '/v1/billing/cycles/{cycleId}/reconciliation': {

@@ -1,6 +1,7 @@
 // The 国保連 API's OpenAPI 3.1 document, served at GET /v1/kokuho/openapi.json (docs/billing.md "APIs").
 import { ref } from './billing-schemas.openapi';
 import {
+  DEDUCTIONS_CSV,
   BEARER_SCHEME,
   ERROR_RESPONSES,
   jsonBody,
@@ -93,21 +94,7 @@ export const KOKUHO_OPENAPI: OpenApi31Document = {
           'ファイル名は deductions-都道府県コード-年月.csv です。',
         tags: [TAG],
         parameters: [CYCLE_ID],
-        responses: responses(
-          {
-            200: {
-              description: '差引明細の CSV（text/csv; charset=Shift_JIS）',
-              headers: {
-                'Content-Disposition': {
-                  description: 'attachment; filename="deductions-13-202705.csv"',
-                  schema: { type: 'string' },
-                },
-              },
-              content: { 'text/csv': { schema: ref('DeductionsCsv') } },
-            },
-          },
-          [401, 403, 404],
-        ),
+        responses: responses({ 200: DEDUCTIONS_CSV }, [401, 403, 404]),
       },
     },
     '/v1/kokuho/cycles/{cycleId}/acknowledgement': {

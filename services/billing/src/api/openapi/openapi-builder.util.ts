@@ -113,3 +113,15 @@ function refsIn(node: unknown, found: string[] = []): string[] {
   }
   return found;
 }
+
+/** the 200 of both deductions.csv routes (国保連 and operator) */
+export const DEDUCTIONS_CSV: ResponseObject = {
+  description: '差引明細の CSV（text/csv; charset=Shift_JIS）',
+  headers: {
+    'Content-Disposition': {
+      description: 'attachment; filename="deductions-13-202705.csv"',
+      schema: { type: 'string' },
+    },
+  },
+  content: { 'text/csv': { schema: ref('DeductionsCsv') } },
+};
