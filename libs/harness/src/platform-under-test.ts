@@ -55,6 +55,13 @@ export interface PlatformUnderTest {
   storedObjectKeys(): Promise<string[]>;
   /** the processes' combined output so far (for failure messages) */
   output(): string;
+  /**
+   * An outage: stops the platform's processes (standalone: the one process; cluster: every service process, or
+   * the named services'), keeping its data (database, objects, topics), ports and URLs. Idempotent.
+   */
+  down(services?: readonly ExchangeService[]): Promise<void>;
+  /** starts again what down() stopped, on the same data, ports and URLs, and waits until each is ready */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,23 +95,34 @@ export async function startStandalonePlatform(
   await chmod(cwd, 0o755); // embedded PostgreSQL runs as an unprivileged user when started by root
   const port = await freePort();
   const postgresPort = await freePort();
-  const proc = startProcess([path.join(repoRoot, 'tools', 'start-standalone.mjs')], {
-    cwd,
-    env: {
-      ...baseEnv(),
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: options.logLevel ?? 'warn',
-      PORT: String(port),
-      METRICS_PORT: String(await freePort()),
-      EMBEDDED_POSTGRES_PORT: String(postgresPort),
-      ...options.env,
-    },
-  });
+  const env = {
+    ...baseEnv(),
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: options.logLevel ?? 'warn',
+    PORT: String(port),
+    METRICS_PORT: String(await freePort()),
+    EMBEDDED_POSTGRES_PORT: String(postgresPort),
+    ...options.env,
+  };
   const url = `http://127.0.0.1:${port}`;
-  try {
+  let proc: RunningProcess | undefined;
+  /** output of the processes already stopped (an outage), so output() tells the whole story */
+  let earlierOutput = '';
+  const start = async (): Promise<void> => {
+    proc = startProcess([path.join(repoRoot, 'tools', 'start-standalone.mjs')], { cwd, env });
     await waitForReady(`${url}/health/ready`, proc, 150_000);
+  };
+  const halt = async (): Promise<void> => {
+    const running = proc;
+    proc = undefined;
+    if (!running) return;
+    await running.stop(60_000);
+    earlierOutput += running.output();
+  };
+  try {
+    await start();
   } catch (error) {
-    await proc.stop();
+    await halt();
     await rm(cwd, { recursive: true, force: true });
     throw error;
   }
@@ -134,9 +152,13 @@ export async function startStandalonePlatform(
     },
     storedObjectKeys: async () =>
       (await listFiles(objectRoot)).map((file) => path.relative(objectRoot, file)),
-    output: () => proc.output(),
+    output: () => `${earlierOutput}${proc?.output() ?? ''}`,
+    down: halt,
+    up: async () => {
+      if (!proc) await start();
+    },
     stop: async () => {
-      await proc.stop();
+      await halt();
       await rm(cwd, { recursive: true, force: true });
     },
   };
@@ -224,9 +246,22 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
     REGISTRATION_REQUIRES_OFFICE_MASTER: 'false',
     ...options.env,
   };
-  const procs: RunningProcess[] = [];
+  /** every running service process, by its port (one per replica) */
+  const procs = new Map<number, { service: ExchangeService; proc: RunningProcess }>();
+  /** the ports down() stopped, for up() */
+  const stopped: { service: ExchangeService; port: number }[] = [];
+  let earlierOutput = '';
+  const stopProcesses = async (which: (service: ExchangeService) => boolean): Promise<void> => {
+    const chosen = [...procs.entries()].filter(([, entry]) => which(entry.service));
+    for (const [port] of chosen) procs.delete(port);
+    await Promise.all(chosen.map(([, entry]) => entry.proc.stop(60_000)));
+    for (const [port, entry] of chosen) {
+      earlierOutput += entry.proc.output();
+      stopped.push({ service: entry.service, port });
+    }
+  };
   const stopAll = async (): Promise<void> => {
-    await Promise.all(procs.splice(0).map((proc) => proc.stop()));
+    await stopProcesses(() => true);
   };
   const cleanUp = async (): Promise<void> => {
     await admin(`drop database if exists ${name} with (force)`).catch(() => undefined);
@@ -246,7 +281,7 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
       ],
       { env: { ...common, PORT: String(port), METRICS_PORT: String(await freePort()) } },
     );
-    procs.push(proc);
+    procs.set(port, { service, proc });
     await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc, 120_000);
   };
   try {
@@ -285,7 +320,19 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
       );
     },
     storedObjectKeys: () => objectKeys(minio, bucket),
-    output: () => procs.map((proc) => proc.output()).join('\n'),
+    output: () => `${earlierOutput}${[...procs.values()].map((entry) => entry.proc.output()).join('\n')}`,
+    down: (services = EXCHANGE_SERVICES) => stopProcesses((service) => services.includes(service)),
+    up: async () => {
+      const again = stopped.splice(0);
+      // certificate first, as at boot: the others fetch its key set
+      for (const first of [true, false]) {
+        await Promise.all(
+          again
+            .filter((entry) => (entry.service === 'certificate') === first)
+            .map((entry) => startService(entry.service, entry.port)),
+        );
+      }
+    },
     stop: async () => {
       await stopAll();
       await cleanUp();

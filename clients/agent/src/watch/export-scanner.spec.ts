@@ -2,18 +2,19 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDirection, generateUnit, SendUnitType } from '@renkei/careplan';
-import { ExportScanner, groupExportNames } from './export-scanner';
+import { ExportScanner, groupExportNames, readyInOrder } from './export-scanner';
 
 const PLANNER = { officeNumber: '1310000004', serviceType: '43' };
 const PROVIDER = { officeNumber: '1320000001', serviceType: '11' };
-const unit = (sequence: string) =>
+const OTHER_PROVIDER = { officeNumber: '1320000019', serviceType: '15' };
+const unit = (sequence: string, provider = PROVIDER) =>
   generateUnit({
     seed: 5,
     direction: FileDirection.FromPlanner,
     month: '202611',
     type: SendUnitType.ServiceUsagePlan,
     planner: PLANNER,
-    provider: PROVIDER,
+    provider,
     sequence,
   });
 
@@ -30,6 +31,29 @@ describe(groupExportNames.name, () => {
     ]);
     expect(groups.filter((g) => g.unparsable)).toEqual([
       expect.objectContaining({ names: ['readme.txt'], unparsable: expect.any(String) }),
+    ]);
+  });
+});
+
+describe(readyInOrder.name, () => {
+  it('holds the later units to a recipient behind an earlier one not ready yet, and only those', () => {
+    const groups = groupExportNames(
+      [
+        unit('20261124090000'),
+        unit('20261124091500'),
+        unit('20261124093000'),
+        unit('20261124091000', OTHER_PROVIDER),
+        unit('20261124092000', OTHER_PROVIDER),
+      ].flatMap((u) => u.files.map((f) => f.fileName)),
+    );
+    const notReady = new Set(['20261124091500_1310000004-43_1320000001-11']);
+
+    const taken = readyInOrder(groups, (g) => !notReady.has(g.key)).map((g) => g.key);
+
+    expect(taken).toEqual([
+      '20261124090000_1310000004-43_1320000001-11',
+      '20261124091000_1310000004-43_1320000019-15',
+      '20261124092000_1310000004-43_1320000019-15',
     ]);
   });
 });

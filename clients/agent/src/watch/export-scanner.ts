@@ -1,7 +1,8 @@
 // The export folder as send units: regular files (not hidden, not in subfolders) grouped by ファイル連番 and the
 // parties in their names; a group is ready when every file has been left alone for the settle interval (the same
-// size and mtime as at the previous look, and modified at least `settleMs` ago; --once: the age only). Names that do not parse form
-// groups of their own, so they are reported (rejected) rather than silently left behind.
+// size and mtime as at the previous look, and modified at least `settleMs` ago; --once: the age only), and no
+// earlier unit to the same recipient is still being written (units leave in ascending ファイル連番 per recipient).
+// Names that do not parse form groups of their own, so they are reported (rejected) rather than silently left behind.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tryParseFileName } from '@renkei/careplan';
@@ -53,9 +54,33 @@ export class ExportScanner {
       const unchanged = before !== undefined && before.size === seen.size && before.mtimeMs === seen.mtimeMs;
       return (unchanged || !this.secondLook) && now - seen.mtimeMs >= this.settleMs;
     };
-    const groups = groupExportNames([...current.keys()]);
-    return groups.filter((group) => group.names.every(settled));
+    return readyInOrder(groupExportNames([...current.keys()]), (group) => group.names.every(settled));
   }
+}
+
+/**
+ * The groups ready to take, holding back every later group of a stream (the same sender and recipient) behind one
+ * that is not ready yet: the recipient imports in ascending ファイル連番, so a unit must not overtake an earlier one
+ * the care software is still writing. `groups` are in key order, i.e. ascending 連番.
+ */
+export function readyInOrder(
+  groups: readonly ExportGroup[],
+  ready: (group: ExportGroup) => boolean,
+): ExportGroup[] {
+  const held = new Set<string>();
+  const taken: ExportGroup[] = [];
+  for (const group of groups) {
+    const stream = group.unparsable === undefined ? streamOfKey(group.key) : undefined;
+    if (stream !== undefined && held.has(stream)) continue;
+    if (ready(group)) taken.push(group);
+    else if (stream !== undefined) held.add(stream);
+  }
+  return taken;
+}
+
+/** the sender and recipient part of a unit key (`<連番>_<sender>_<recipient>`) */
+export function streamOfKey(key: string): string {
+  return key.slice(key.indexOf('_') + 1);
 }
 
 export function unitKeyOf(

@@ -319,6 +319,29 @@ describe(Watcher.name, () => {
       );
     });
 
+    it('a unit older than one already sent to the same recipient is refused (it would be imported out of order)', async () => {
+      drop(unitOf('20261124110000', 8));
+      await watcher('planner').run();
+      const older = unitOf('20261124103000', 9);
+      drop(older);
+      const events: WatchEvent[] = [];
+
+      const late = await watcher('planner', {}, events).run();
+
+      expect(late).toMatchObject({ sent: 0, rejected: 1 });
+      expect(platform.posts).toHaveLength(1);
+      expect(events).toContainEqual(
+        expect.objectContaining({ event: 'unit.rejected', code: 'WATCH_SEQUENCE_BEHIND' }),
+      );
+      const [reason] = readdirSync(folders('planner').rejectedDir);
+      expect(readdirSync(join(folders('planner').rejectedDir, reason)).sort()).toEqual(
+        [...older.files.map((f) => f.fileName), '理由.txt'].sort(),
+      );
+      expect(readFileSync(join(folders('planner').rejectedDir, reason, '理由.txt'), 'utf8')).toContain(
+        '20261124110000',
+      );
+    });
+
     it('import interrupted between renames: the rest is renamed, nothing written twice, one receipt', async () => {
       const unit = unitOf('20261124105000');
       drop(unit);
@@ -389,7 +412,9 @@ describe(Watcher.name, () => {
     drop(unitOf('20261124120000', 3));
     await watcher('planner').run();
     drop(unitOf('20261124110000', 4));
-    await watcher('planner').run();
+    // another queue (the office's second machine, say): this watcher's outbox would refuse the older 連番
+    await watcher('planner', { queueDir: join(work, 'planner', 'other-queue') }).run();
+    expect(platform.posts).toHaveLength(2);
     const events: WatchEvent[] = [];
 
     await watcher('provider', {}, events).run();

@@ -21,7 +21,7 @@ import type { Profile } from '../profile.store';
 import { saveAcceptanceReceipt, signRecipientReceipt, verifyAcceptanceReceipt } from '../receipts.util';
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { fileSha256, fsyncDirectory, moveFile, sha256Hex, writeDurable } from './durable-fs';
-import { ExportGroup, ExportScanner } from './export-scanner';
+import { ExportGroup, ExportScanner, streamOfKey } from './export-scanner';
 import { completeImport, InboxEntry, InboxJournal } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { WatchErrorCode } from './watch.errors';
@@ -270,6 +270,19 @@ export class Watcher {
       );
       return;
     }
+    const ahead = await this.sentAhead(group.key);
+    if (ahead) {
+      await this.rejectExport(
+        group.key,
+        group.names,
+        [
+          `同じ宛先へより新しいファイル連番 ${ahead.fileSequence} の送信単位を送信済みです (封筒ID ${ahead.envelopeId ?? '-'})。` +
+            '受信側は連番の順に取り込むため、古い連番は送りません。介護ソフトから出力し直してください',
+        ],
+        { code: WatchErrorCode.WATCH_SEQUENCE_BEHIND, envelopeId: ahead.envelopeId },
+      );
+      return;
+    }
     const files = [];
     for (const name of group.names) {
       try {
@@ -309,6 +322,18 @@ export class Watcher {
       files: staged.files.map((f) => f.name),
       ja: `送信単位を検出しました ${staged.key} (${staged.files.length} ファイル)`,
     });
+  }
+
+  /** a unit to the same recipient with a later ファイル連番 that may have reached the platform already */
+  private async sentAhead(key: string): Promise<OutboxUnit | undefined> {
+    const stream = streamOfKey(key);
+    const sequence = key.slice(0, key.indexOf('_'));
+    return (await this.outbox.load()).find(
+      (unit) =>
+        streamOfKey(unit.key) === stream &&
+        unit.fileSequence > sequence &&
+        (unit.state === 'sealed' || unit.state === 'sent' || unit.state === 'archived'),
+    );
   }
 
   /**
