@@ -12,7 +12,7 @@ export interface WriteOptions {
 
 /**
  * Writes `content` to `target` so that readers see the old file or the whole new one, never a part: a temp
- * file in the same directory, flushed, then renamed over the target. Without `overwrite` an existing target is
+ * file in the same directory, flushed, then renamed over the target, and the directory flushed. Without `overwrite` an existing target is
  * refused (FILE_EXISTS, exit 3) and left untouched.
  */
 export async function writeFileAtomic(
@@ -38,6 +38,23 @@ export async function writeFileAtomic(
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+  // the rename itself survives a power cut once the directory is flushed
+  await fsyncDirectory(path.dirname(target));
+}
+
+/** flushes a directory's entries (renames, creations) to disk */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    // some platforms (Windows) cannot open or flush a directory: the rename is then as durable as it gets
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
+  } finally {
+    await handle?.close();
   }
 }
 

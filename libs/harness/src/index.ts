@@ -4,3 +4,4 @@ export * from './platform-under-test';
 export * from './service-test-bed';
 export * from './plan-units';
 export * from './offices';
+export * from './agent-cli';

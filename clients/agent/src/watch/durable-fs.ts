@@ -4,20 +4,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { fsyncDirectory } from '../files.util';
 
-export async function fsyncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    // some platforms (Windows) cannot open or flush a directory: the rename is then as durable as it gets
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
-  } finally {
-    await handle?.close();
-  }
-}
+export { fsyncDirectory };
 
 /** writes `content` to `target` (replacing it) durably: temp + fsync + rename + fsync of the directory */
 export async function writeDurable(
