@@ -153,4 +153,72 @@ describe(PlatformClient.name, () => {
 
     expect(items.map((i) => i.envelopeId)).toEqual(['a', 'b']);
   });
+
+  it('lists the inbox above a number, following next until null, and answers the highest number seen', async () => {
+    const pages: Record<string, { items: { envelopeId: string; inboxSeq: number }[]; next: number | null }> =
+      {
+        '4': {
+          items: [
+            { envelopeId: 'a', inboxSeq: 5 },
+            { envelopeId: 'b', inboxSeq: 7 },
+          ],
+          next: 7,
+        },
+        '7': { items: [{ envelopeId: 'c', inboxSeq: 8 }], next: null },
+      };
+    const fake = fakeFetch({
+      ...authRoutes(inAnHour),
+      'GET /v1/inbox': (call) => {
+        const query = new URL(call.url).searchParams;
+        return { status: 200, json: pages[query.get('since') ?? ''] ?? { items: [], next: null } };
+      },
+    });
+    const sut = new PlatformClient(endpoints, credential, { fetch: fake.fetch });
+
+    const listed = await sut.listInboxSince(4);
+
+    expect(listed.items.map((i) => i.envelopeId)).toEqual(['a', 'b', 'c']);
+    expect(listed.last).toBe(8);
+    const queries = fake.calls
+      .filter((c) => c.path === '/v1/inbox')
+      .map((c) => Object.fromEntries(new URL(c.url).searchParams));
+    expect(queries).toEqual([
+      { since: '4', limit: '100' },
+      { since: '7', limit: '100' },
+    ]);
+  });
+
+  it('answers since itself as last when nothing arrived above it', async () => {
+    const fake = fakeFetch({
+      ...authRoutes(inAnHour),
+      'GET /v1/inbox': () => ({ status: 200, json: { items: [], next: null } }),
+    });
+    const sut = new PlatformClient(endpoints, credential, { fetch: fake.fetch });
+
+    await expect(sut.listInboxSince(12)).resolves.toEqual({ items: [], last: 12 });
+  });
+
+  it.each([
+    ['without a number', { items: [{ envelopeId: 'a' }], next: 'cursor' }],
+    ['with a number not above since', { items: [{ envelopeId: 'a', inboxSeq: 3 }], next: null }],
+    [
+      'with numbers out of order',
+      {
+        items: [
+          { envelopeId: 'a', inboxSeq: 6 },
+          { envelopeId: 'b', inboxSeq: 5 },
+        ],
+        next: null,
+      },
+    ],
+    ['with a next that is not the last number', { items: [{ envelopeId: 'a', inboxSeq: 5 }], next: 9 }],
+  ])('refuses a page %s (a delivery that does not know since) as PLATFORM_ERROR', async (_, page) => {
+    const fake = fakeFetch({
+      ...authRoutes(inAnHour),
+      'GET /v1/inbox': () => ({ status: 200, json: page }),
+    });
+    const sut = new PlatformClient(endpoints, credential, { fetch: fake.fetch });
+
+    await expect(sut.listInboxSince(3)).rejects.toMatchObject({ code: 'PLATFORM_ERROR' });
+  });
 });

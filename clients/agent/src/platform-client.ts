@@ -129,6 +129,8 @@ export interface EnvelopeItem {
   downloadedAt: string | null;
   /** when delivery recorded the recipient's receipt (receipted or rejected) */
   receiptedAt?: string | null;
+  /** the envelope's number in the recipient's inbox (arrival order); null to the sender */
+  inboxSeq?: number | null;
   timeline?: TimelineStep[];
 }
 
@@ -243,6 +245,36 @@ export class PlatformClient {
       after = page.next;
     } while (after);
     return items;
+  }
+
+  /**
+   * GET /v1/inbox?since=, every page: the arrivals numbered above `since`, in number order; `last` is the
+   * highest number seen (`since` when none)
+   */
+  async listInboxSince(since: number): Promise<{ items: EnvelopeItem[]; last: number }> {
+    const items: EnvelopeItem[] = [];
+    let last = since;
+    let next: number | null = since;
+    while (next !== null) {
+      const query = new URLSearchParams({ since: String(next), limit: '100' });
+      const page: { items: EnvelopeItem[]; next: number | null } = await this.json(
+        'delivery',
+        'GET',
+        `/v1/inbox?${query.toString()}`,
+      );
+      for (const item of page.items) {
+        // numbers only grow: anything else would make a caller's mark skip arrivals
+        if (!Number.isSafeInteger(item.inboxSeq) || (item.inboxSeq as number) <= last) {
+          throw unnumbered(item);
+        }
+        last = item.inboxSeq as number;
+        items.push(item);
+      }
+      next = page.next ?? null;
+      // the following page starts after this one's last number
+      if (next !== null && next !== last) throw unnumbered(page.items.at(-1));
+    }
+    return { items, last };
   }
 
   /** GET /v1/sent, every page (keyset cursor), oldest acceptance first */
@@ -408,6 +440,15 @@ export function unreachable(url: string, error: unknown): AgentError {
     AgentErrorCode.PLATFORM_UNREACHABLE,
     `プラットフォームに接続できません (platform unreachable): ${url}${cause ? ` (${cause})` : ''}`,
     ExitCode.Unreachable,
+  );
+}
+
+/** an inbox page whose numbers do not ascend: a delivery that does not know `since` answers so */
+function unnumbered(item: EnvelopeItem | undefined): AgentError {
+  return new AgentError(
+    AgentErrorCode.PLATFORM_ERROR,
+    `受信箱の着信番号が正しくありません (inbox numbers missing or out of order${item ? `: envelope ${item.envelopeId}` : ''})`,
+    ExitCode.Unexpected,
   );
 }
 

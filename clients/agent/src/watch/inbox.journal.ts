@@ -6,10 +6,13 @@
 //
 // `importing` names each temp and its target: a temp still there was not renamed yet; a temp gone was renamed
 // (the care software may already have taken the file), so recovery renames what is left and never writes again.
+//
+// Beside it, <queue>/inbox-mark.json: the highest inbox number n such that every arrival numbered up to n is
+// done with (see InboxMark), so a poll lists only what arrived above it.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ensureDirectory } from '../files.util';
-import { fsyncDirectory, readJson, writeJsonDurable } from './durable-fs';
+import { fsyncDirectory, readJson, writeDurable, writeJsonDurable } from './durable-fs';
 import type { QueueParty } from './outbox.store';
 
 export type InboxState = 'importing' | 'imported' | 'receipted' | 'rejected';
@@ -87,4 +90,44 @@ export async function completeImport(
   const imported: InboxEntry = { ...entry, state: 'imported', importedAt: now.toISOString() };
   await journal.save(imported);
   return imported;
+}
+
+interface InboxMarkFile {
+  version: 1;
+  /** every arrival numbered up to this is journaled as receipted or rejected */
+  since: number;
+  updatedAt: string;
+}
+
+/**
+ * Where the inbox poll starts: delivery numbers an office's arrivals in commit order (whoever has seen n has
+ * seen every number below n), so arrivals at or below the mark never need listing again. The mark only bounds
+ * the listing; the journal still guards against importing twice, so a missing or unreadable mark (0) only
+ * costs one full listing.
+ */
+export class InboxMark {
+  readonly file: string;
+
+  constructor(queueDir: string) {
+    this.file = path.join(queueDir, 'inbox-mark.json');
+  }
+
+  async read(): Promise<number> {
+    let stored: Partial<InboxMarkFile> | undefined;
+    try {
+      stored = await readJson<Partial<InboxMarkFile>>(this.file);
+    } catch (error) {
+      if (error instanceof SyntaxError) return 0;
+      throw error;
+    }
+    const since = stored?.since;
+    return stored?.version === 1 && Number.isSafeInteger(since) && (since as number) >= 0
+      ? (since as number)
+      : 0;
+  }
+
+  async write(since: number, now: Date): Promise<void> {
+    const mark: InboxMarkFile = { version: 1, since, updatedAt: now.toISOString() };
+    await writeDurable(this.file, `${JSON.stringify(mark, null, 2)}\n`);
+  }
 }

@@ -7,6 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDirection, generateUnit, GeneratedUnit, SendUnitType } from '@renkei/careplan';
@@ -18,7 +19,7 @@ import { loadTestProfile, PLANNER, PROVIDER, setUpOffices, TestOffices } from '.
 import { InboxJournal } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { FakePlatform } from './testing/fake-platform';
-import { retryable, WatchEvent, Watcher, WatcherOptions } from './watcher';
+import { retryable, WatchClient, WatchEvent, Watcher, WatcherOptions } from './watcher';
 
 const NO_WAIT = { initialMs: 1, maxMs: 1 };
 
@@ -480,6 +481,128 @@ describe(Watcher.name, () => {
     for (const file of unit.files)
       expect(existsSync(join(folders('provider').importDir, file.fileName))).toBe(false);
     expect((await watcher('provider').run()).imported).toBe(0);
+  });
+
+  describe('the inbox mark (<queue>/inbox-mark.json)', () => {
+    /** the planner's units reach the provider's inbox in this order (numbered 1, 2, …); their envelope ids */
+    async function sendInOrder(...sequences: string[]): Promise<string[]> {
+      const ids: string[] = [];
+      for (const [i, sequence] of sequences.entries()) {
+        const unit = unitOf(sequence, 20 + i);
+        const sealed = await seal(
+          {
+            envelopeId: randomUUID(),
+            sender: PLANNER,
+            recipient: PROVIDER,
+            kind: EnvelopeKind.Plan,
+            targetMonth: '202611',
+            fileSequence: unit.sequence,
+            createdAt: new Date(),
+            files: unit.files.map((f) => ({ name: f.fileName, mediaType: 'text/csv', content: f.bytes })),
+          },
+          {
+            senderCertificate: planner.certificate,
+            senderPrivateKey: planner.privateKey,
+            recipientCertificate: provider.certificate,
+          },
+        );
+        ids.push((await platform.clientFor(PLANNER).postEnvelope(sealed.der)).envelopeId);
+      }
+      return ids;
+    }
+
+    function providerWatcher(overrides: Partial<WatchClient> = {}): Watcher {
+      return new Watcher(
+        provider,
+        { ...platform.clientFor(PROVIDER), ...overrides },
+        { ...folders('provider'), once: true, settleMs: 0, backoff: NO_WAIT },
+      );
+    }
+
+    const markFile = () => join(folders('provider').queueDir, 'inbox-mark.json');
+    const markOf = (): unknown =>
+      existsSync(markFile())
+        ? (JSON.parse(readFileSync(markFile(), 'utf8')) as { since: number }).since
+        : undefined;
+    const providerListings = () =>
+      platform.listings
+        .filter((listing) => listing.officeNumber === PROVIDER.officeNumber)
+        .map(({ since, envelopeIds }) => ({ since, envelopeIds }));
+
+    it('advances only over the handled prefix of arrivals, and a restart lists from the mark', async () => {
+      // numbered 1, 2, 3; imported in ファイル連番 order 1, 3, 2
+      const [first, second, third] = await sendInOrder('20261124100000', '20261124120000', '20261124110000');
+      const client = platform.clientFor(PROVIDER);
+      const failing = providerWatcher({
+        downloadContent: (id) => (id === second ? Promise.reject(unreachable()) : client.downloadContent(id)),
+      });
+
+      expect(await failing.run()).toMatchObject({
+        imported: 2,
+        receipted: 2,
+        waitingOn: 'PLATFORM_UNREACHABLE',
+      });
+      // a new watcher (no mark) lists the whole inbox; the 3rd is done but the 2nd holds the mark at 1
+      expect(providerListings()).toEqual([{ since: 0, envelopeIds: [first, second, third] }]);
+      expect(markOf()).toBe(1);
+
+      const restarted = await providerWatcher().run();
+
+      expect(restarted).toMatchObject({ imported: 1, receipted: 1, pendingInbox: 0 });
+      expect(providerListings().at(-1)).toEqual({ since: 1, envelopeIds: [second, third] });
+      expect(markOf()).toBe(3);
+      expect([first, second, third].map((id) => platform.envelopes.get(id)?.downloads)).toEqual([1, 1, 1]);
+
+      expect(await providerWatcher().run()).toMatchObject({ imported: 0, receipted: 0 });
+      expect(providerListings().at(-1)).toEqual({ since: 3, envelopeIds: [] });
+      expect(markOf()).toBe(3);
+    });
+
+    it('a pending earlier arrival keeps the later handled ones listed again, never imported twice', async () => {
+      // numbered 1, 2; imported 2 then 1, whose receipt does not get through
+      const [earlier, later] = await sendInOrder('20261124120000', '20261124110000');
+      const client = platform.clientFor(PROVIDER);
+      const receiptFails = {
+        postReceipt: (id: string, der: Uint8Array) =>
+          id === earlier ? Promise.reject(unreachable()) : client.postReceipt(id, der),
+      };
+      const events: WatchEvent[] = [];
+
+      expect(await providerWatcher(receiptFails).run()).toMatchObject({ imported: 2, receipted: 1 });
+      expect(markOf()).toBeUndefined();
+      expect(await providerWatcher(receiptFails).run()).toMatchObject({ imported: 0, receipted: 0 });
+      expect(providerListings()).toEqual([
+        { since: 0, envelopeIds: [earlier, later] },
+        { since: 0, envelopeIds: [earlier, later] },
+      ]);
+
+      const w = new Watcher(provider, platform.clientFor(PROVIDER), {
+        ...folders('provider'),
+        once: true,
+        settleMs: 0,
+        backoff: NO_WAIT,
+        log: (e) => events.push(e),
+      });
+      expect(await w.run()).toMatchObject({ imported: 0, receipted: 1 });
+
+      expect(markOf()).toBe(2);
+      expect(events.filter((e) => e.event === 'unit.imported')).toEqual([]);
+      expect(platform.envelopes.get(earlier)?.recipientReceipt?.verdict).toBe('accepted');
+      expect([earlier, later].map((id) => platform.envelopes.get(id)?.downloads)).toEqual([1, 1]);
+    });
+
+    it('an unreadable mark starts from 0 again, and the journal keeps anything from being imported twice', async () => {
+      const [only] = await sendInOrder('20261124100000');
+      expect(await providerWatcher().run()).toMatchObject({ imported: 1 });
+      expect(markOf()).toBe(1);
+      writeFileSync(markFile(), '{"version":1,');
+
+      expect(await providerWatcher().run()).toMatchObject({ imported: 0, receipted: 0 });
+
+      expect(providerListings().at(-1)).toEqual({ since: 0, envelopeIds: [only] });
+      expect(markOf()).toBe(1);
+      expect(platform.envelopes.get(only)?.downloads).toBe(1);
+    });
   });
 
   it('a refusal retrying cannot cure moves the unit to rejected/ and never seals it again', async () => {

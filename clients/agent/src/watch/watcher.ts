@@ -22,7 +22,7 @@ import { saveAcceptanceReceipt, signRecipientReceipt, verifyAcceptanceReceipt } 
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { fileSha256, fsyncDirectory, moveFile, sha256Hex, writeDurable } from './durable-fs';
 import { ExportGroup, ExportScanner, streamOfKey } from './export-scanner';
-import { completeImport, InboxEntry, InboxJournal } from './inbox.journal';
+import { completeImport, InboxEntry, InboxJournal, InboxMark } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { WatchErrorCode } from './watch.errors';
 
@@ -33,7 +33,7 @@ export type WatchClient = Pick<
   | 'getOffice'
   | 'postEnvelope'
   | 'getAcceptanceReceipt'
-  | 'listInbox'
+  | 'listInboxSince'
   | 'downloadContent'
   | 'postReceipt'
 >;
@@ -590,7 +590,11 @@ export class Watcher {
       for (const entry of await this.journal.list()) {
         if (entry.state === 'importing') await completeImport(this.journal, entry, this.now());
       }
-      const items = (await this.client.listInbox('all')).filter(
+      // only what arrived above the mark: everything at or below it is done with
+      const mark = new InboxMark(this.options.queueDir);
+      const since = await mark.read();
+      const listed = (await this.client.listInboxSince(since)).items;
+      const items = listed.filter(
         (item) =>
           item.recipient.officeNumber === this.profile.settings.officeNumber &&
           (item.status === 'available' || item.status === 'downloaded'),
@@ -602,10 +606,15 @@ export class Watcher {
       }
       this.summary.pendingInbox = pending.length;
       const byId = new Map(pending.map((item) => [item.envelopeId, item]));
-      for (const envelopeId of importOrder(pending)) {
-        if (this.stopped) return;
-        await this.receive(byId.get(envelopeId) as EnvelopeItem);
-        this.summary.pendingInbox -= 1;
+      try {
+        for (const envelopeId of importOrder(pending)) {
+          if (this.stopped) return;
+          await this.receive(byId.get(envelopeId) as EnvelopeItem);
+          this.summary.pendingInbox -= 1;
+        }
+      } finally {
+        // also after a failure or a stop: what was handled before it need not be listed again
+        await this.advanceInboxMark(mark, since, listed, new Set(byId.keys()));
       }
       this.inboxAttempts = 0;
       this.inboxNextAt = 0;
@@ -625,6 +634,30 @@ export class Watcher {
         ja: `受信に失敗しました [${code}]。${Math.round(delay / 1000)} 秒後に再試行します: ${message}`,
       });
     }
+  }
+
+  /**
+   * Moves the mark over the listed arrivals (in number order) that are done with, up to the first one still
+   * pending: journaled as receipted or rejected, or never to be imported here (the platform already holds its
+   * receipt). A pending arrival holds the mark below it, so the later ones are listed again (the journal keeps
+   * them from being imported twice).
+   */
+  private async advanceInboxMark(
+    mark: InboxMark,
+    since: number,
+    listed: readonly EnvelopeItem[],
+    pending: ReadonlySet<string>,
+  ): Promise<void> {
+    let done = since;
+    for (const item of listed) {
+      if (pending.has(item.envelopeId)) {
+        const entry = await this.journal.get(item.envelopeId);
+        if (entry?.state !== 'receipted' && entry?.state !== 'rejected') break;
+      }
+      // listInboxSince checks that every item is numbered, in ascending order
+      done = item.inboxSeq as number;
+    }
+    if (done > since) await mark.write(done, this.now());
   }
 
   private async receive(item: EnvelopeItem): Promise<void> {

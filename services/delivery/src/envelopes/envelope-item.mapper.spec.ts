@@ -1,4 +1,4 @@
-import { itemOf, statusOf, timelineOf } from './envelope-item.mapper';
+import { itemFor, itemOf, statusOf, timelineOf } from './envelope-item.mapper';
 import { EnvelopeStepEntity } from './envelope-step.entity';
 import { EnvelopeEntity } from './envelope.entity';
 
@@ -28,6 +28,7 @@ function envelope(overrides: Partial<EnvelopeEntity> = {}): EnvelopeEntity {
     receiptSha256: null,
     receiptReceivedAt: null,
     receiptedAt: null,
+    inboxSeq: null,
     ...overrides,
   });
 }
@@ -136,6 +137,7 @@ describe('envelope item', () => {
         'availableAt',
         'downloadedAt',
         'receiptedAt',
+        'inboxSeq',
         'timeline',
       ].sort(),
     );
@@ -146,5 +148,14 @@ describe('envelope item', () => {
       size: 10,
       sha256: 'ab'.repeat(32),
     });
+  });
+
+  it('carries the inbox number to the recipient only', () => {
+    const numbered = envelope({ availableAt: at(1), inboxSeq: 42 });
+
+    expect(itemOf(envelope(), []).inboxSeq).toBeNull();
+    expect(itemOf(numbered, []).inboxSeq).toBe(42);
+    expect(itemFor('1310000002', numbered, []).inboxSeq).toBe(42);
+    expect(itemFor('1310000001', numbered, [])).toEqual({ ...itemOf(numbered, []), inboxSeq: null });
   });
 });

@@ -44,6 +44,11 @@ export interface EnvelopeItem {
   readonly downloadedAt: string | null;
   /** when delivery recorded the recipient's receipt (receipted or rejected) */
   readonly receiptedAt: string | null;
+  /**
+   * the envelope's number in its recipient's inbox (docs/exchange.md "Push (SSE)"): null until it is available,
+   * and to anyone but the recipient
+   */
+  readonly inboxSeq: number | null;
   readonly timeline: readonly TimelineEntry[];
 }
 
@@ -51,6 +56,13 @@ export interface EnvelopePage {
   readonly items: readonly EnvelopeItem[];
   /** cursor of the following page, or null on the last one */
   readonly next: string | null;
+}
+
+/** GET /v1/inbox?since=n: arrivals in inbox number order */
+export interface InboxSincePage {
+  readonly items: readonly EnvelopeItem[];
+  /** the `since` of the following page (the last item's inboxSeq), or null on the last one */
+  readonly next: number | null;
 }
 
 type StatusFields = Pick<EnvelopeEntity, 'availableAt' | 'firstDownloadedAt'> &
@@ -164,6 +176,20 @@ export function itemOf(envelope: EnvelopeEntity, steps: readonly StepFields[]): 
     availableAt: envelope.availableAt?.toISOString() ?? null,
     downloadedAt: envelope.firstDownloadedAt?.toISOString() ?? null,
     receiptedAt: envelope.receiptedAt?.toISOString() ?? null,
+    inboxSeq: envelope.inboxSeq ?? null,
     timeline: timelineOf(envelope, steps),
   };
+}
+
+/**
+ * The item as `officeNumber` sees it: the inbox number counts the recipient's arrivals, which is none of the
+ * sender's business.
+ */
+export function itemFor(
+  officeNumber: string,
+  envelope: EnvelopeEntity,
+  steps: readonly StepFields[],
+): EnvelopeItem {
+  const item = itemOf(envelope, steps);
+  return envelope.recipientOfficeNumber === officeNumber ? item : { ...item, inboxSeq: null };
 }

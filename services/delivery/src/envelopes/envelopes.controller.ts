@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, UseFilters } from '@nestjs/commo
 import { AuthPrincipal, Principal } from '@renkei/platform';
 import { LicenceGate } from '../licences/licence.gate';
 import { parseEnvelopeId, parseListInboxDto, parseListSentDto } from './dto/list-envelopes.dto';
-import type { EnvelopeItem, EnvelopePage } from './envelope-item.mapper';
+import type { EnvelopeItem, EnvelopePage, InboxSincePage } from './envelope-item.mapper';
 import { DeliveryExceptionFilter } from './envelopes-exception.filter';
 import { EnvelopesService } from './envelopes.service';
 
@@ -22,7 +22,7 @@ export class EnvelopesController {
   async inbox(
     @Principal() principal: AuthPrincipal,
     @Query() query: Record<string, unknown>,
-  ): Promise<EnvelopePage> {
+  ): Promise<EnvelopePage | InboxSincePage> {
     await this.licences.assertLive(principal);
     return this.envelopes.inbox(principal, parseListInboxDto(query));
   }

@@ -10,7 +10,7 @@ import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
 import { randomUUID } from 'node:crypto';
 import { deliveryApp } from '../delivery.app';
 import { deliveryDefinition } from '../delivery.definition';
-import type { EnvelopeItem, EnvelopePage } from './envelope-item.mapper';
+import type { EnvelopeItem, EnvelopePage, InboxSincePage } from './envelope-item.mapper';
 import {
   acceptedEvent,
   availableEvent,
@@ -159,16 +159,20 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
         availableAt: '2026-11-24T06:00:02.000Z',
         downloadedAt: null,
         receiptedAt: null,
+        inboxSeq: 1,
         timeline: [
           { step: 'accepted', at: '2026-11-24T06:00:00.000Z', proof: acceptedProof(envelopeId) },
           { step: 'available', at: '2026-11-24T06:00:02.000Z', proof: AVAILABLE_PROOF },
         ],
       },
     ]);
+    // the recipient's inbox number is the recipient's business only
     const sent = await get<EnvelopePage>('/v1/sent', sender);
-    expect(sent.body.items.map((item) => [item.envelopeId, item.status])).toEqual([
-      [envelopeId, 'available'],
+    expect(sent.body.items.map((item) => [item.envelopeId, item.status, item.inboxSeq])).toEqual([
+      [envelopeId, 'available', null],
     ]);
+    expect((await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, recipient)).body.inboxSeq).toBe(1);
+    expect((await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, sender)).body.inboxSeq).toBeNull();
   });
 
   it('shows an acceptance to its sender at once, and to the recipient only once available', async () => {
@@ -182,7 +186,10 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     const forSender = await get<EnvelopeItem>(`/v1/envelopes/${envelopeId}`, sender);
     const forRecipient = await get(`/v1/envelopes/${envelopeId}`, recipient);
 
-    expect(forSender).toMatchObject({ status: 200, body: { status: 'accepted', availableAt: null } });
+    expect(forSender).toMatchObject({
+      status: 200,
+      body: { status: 'accepted', availableAt: null, inboxSeq: null },
+    });
     expect(forSender.body.timeline).toEqual([
       { step: 'accepted', at: '2026-11-24T06:00:00.000Z', proof: acceptedProof(envelopeId) },
     ]);
@@ -366,6 +373,125 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     );
   });
 
+  describe('GET /v1/inbox?since=', () => {
+    async function since(office: string, query: string): Promise<InboxSincePage> {
+      const answer = await get<InboxSincePage>(`/v1/inbox?${query}`, office);
+      expect(answer.status).toBe(200);
+      return answer.body;
+    }
+
+    it('lists the arrivals numbered above since, in number order, by pages whose next is the last number', async () => {
+      const sender = await newOffice();
+      const recipient = await newOffice();
+      const stranger = await newOffice();
+      // one partition per recipient: the arrivals are numbered in this order
+      const ids = Array.from({ length: 7 }, () => randomUUID());
+      const events = ids.map((envelopeId, i) =>
+        availableEvent({
+          envelopeId,
+          sender,
+          recipient,
+          availableAt: new Date(Date.UTC(2026, 10, 24, 8, 0, 7 - i)),
+        }),
+      );
+      const foreignId = randomUUID();
+      const foreign = availableEvent({ envelopeId: foreignId, sender, recipient: stranger });
+      await publish(...events, foreign);
+      await consumed(...events, foreign);
+
+      const pages = [await since(recipient, 'since=0&limit=3')];
+      while (pages.at(-1)?.next !== null) {
+        pages.push(await since(recipient, `since=${pages.at(-1)?.next}&limit=3`));
+      }
+
+      expect(pages.map((page) => [page.items.length, page.next])).toEqual([
+        [3, 3],
+        [3, 6],
+        [1, null],
+      ]);
+      const listed = pages.flatMap((page) => page.items);
+      expect(listed.map((item) => item.inboxSeq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      // number order, not availableAt order (the later numbers carry the earlier times here)
+      expect(listed.map((item) => item.envelopeId)).toEqual(ids);
+      expect((await since(recipient, 'since=5')).items.map((item) => item.inboxSeq)).toEqual([6, 7]);
+      expect(await since(recipient, 'since=7')).toEqual({ items: [], next: null });
+      expect(await since(recipient, `since=${Number.MAX_SAFE_INTEGER}`)).toEqual({ items: [], next: null });
+      // the same numbers on the other lists and on the status
+      const keyset = await inbox(recipient);
+      expect(new Map(keyset.items.map((item) => [item.envelopeId, item.inboxSeq]))).toEqual(
+        new Map(listed.map((item) => [item.envelopeId, item.inboxSeq])),
+      );
+      const status = await get<EnvelopeItem>(`/v1/envelopes/${listed[3].envelopeId}`, recipient);
+      expect(status.body.inboxSeq).toBe(4);
+      // another office's arrivals are never listed, and it numbers its own from 1
+      expect(
+        (await since(stranger, 'since=0')).items.map((item) => [item.envelopeId, item.inboxSeq]),
+      ).toEqual([[foreignId, 1]]);
+      expect(listed.map((item) => item.envelopeId)).not.toContain(foreignId);
+      expect(await since(sender, 'since=0')).toEqual({ items: [], next: null });
+    });
+
+    it('accepts status=all with since and the default limit', async () => {
+      const recipient = await newOffice();
+      const events = Array.from({ length: 3 }, () => availableEvent({ recipient }));
+      await publish(...events);
+      await consumed(...events);
+
+      const page = await since(recipient, 'since=1&status=all');
+
+      expect(page.items.map((item) => item.inboxSeq)).toEqual([2, 3]);
+      expect(page.next).toBeNull();
+    });
+
+    it('refuses a since that is not an inbox number, or combined with a status filter, with 400 REQUEST_INVALID', async () => {
+      const office = await newOffice();
+      const refusals = [
+        ['since=-1', 'since'],
+        ['since=1.5', 'since'],
+        ['since=x', 'since'],
+        ['since=', 'since'],
+        ['since=01', 'since'],
+        [`since=${2 ** 53}`, 'since'],
+        ['since=1&since=2', 'since'],
+        ['since=0&status=available', 'since'],
+        ['since=0&status=downloaded', 'since'],
+        ['since=0&limit=501', 'limit'],
+      ];
+
+      for (const [query, field] of refusals) {
+        const answer = await get<{ code: string; details: { field: string }[] }>(
+          `/v1/inbox?${query}`,
+          office,
+        );
+        expect({ query, status: answer.status, code: answer.body.code }).toEqual({
+          query,
+          status: 400,
+          code: 'REQUEST_INVALID',
+        });
+        expect({ query, fields: answer.body.details.map((problem) => problem.field) }).toEqual({
+          query,
+          fields: [field],
+        });
+      }
+    });
+
+    it('refuses since with an after cursor', async () => {
+      const recipient = await newOffice();
+      const events = Array.from({ length: 2 }, () => availableEvent({ recipient }));
+      await publish(...events);
+      await consumed(...events);
+      const cursor = (await inbox(recipient, '?limit=1')).next;
+
+      expect(await get(`/v1/inbox?since=0&after=${cursor}`, recipient)).toMatchObject({
+        status: 400,
+        body: {
+          code: 'REQUEST_INVALID',
+          details: [{ field: 'since', problem: 'cannot be combined with after' }],
+        },
+      });
+    });
+  });
+
   it('answers another office 404 on the status and an empty inbox', async () => {
     const sender = await newOffice();
     const recipient = await newOffice();
@@ -404,7 +530,7 @@ describe.each(['kafka', 'inprocess'] as const)('delivery inbox and status on the
     await consumed(...events);
 
     for (const office of [unlicensed, suspended, ended]) {
-      for (const route of ['/v1/inbox', '/v1/sent', `/v1/envelopes/${envelopeId}`]) {
+      for (const route of ['/v1/inbox', '/v1/inbox?since=0', '/v1/sent', `/v1/envelopes/${envelopeId}`]) {
         expect({ office, route, ...(await get(route, office)) }).toMatchObject({
           status: 403,
           body: { code: 'LICENCE_NOT_LIVE' },

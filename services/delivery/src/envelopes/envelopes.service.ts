@@ -3,7 +3,7 @@ import type { AuthPrincipal } from '@renkei/platform';
 import type { EntityManager } from 'typeorm';
 import { encodeCursor, type CursorList } from './envelope-cursor.util';
 import type { DownloadRecord } from './envelope-event.mapper';
-import { itemOf, type EnvelopeItem, type EnvelopePage } from './envelope-item.mapper';
+import { itemFor, type EnvelopeItem, type EnvelopePage, type InboxSincePage } from './envelope-item.mapper';
 import { EnvelopeRepository, type DownloadFilter, type EnvelopeRecord } from './envelope.repository';
 import type { EnvelopeEntity } from './envelope.entity';
 import type { InboxStatusFilter, ListEnvelopesDto, ListInboxDto } from './dto/list-envelopes.dto';
@@ -41,13 +41,25 @@ export class EnvelopesService {
     }
   }
 
-  async inbox(principal: AuthPrincipal, query: ListInboxDto): Promise<EnvelopePage> {
+  async inbox(principal: AuthPrincipal, query: ListInboxDto): Promise<EnvelopePage | InboxSincePage> {
+    if (query.since !== undefined) return this.inboxSince(principal, query.since, query.limit);
     const rows = await this.envelopes.findInbox(
       { officeNumber: principal.officeNumber, take: query.limit + 1, after: query.after },
       DOWNLOAD_FILTER[query.status],
     );
     // every inbox row is available (the query says so); acceptedAt only satisfies the type
-    return this.pageOf(rows, query.limit, 'inbox', (row) => row.availableAt ?? row.acceptedAt);
+    return this.pageOf(principal, rows, query.limit, 'inbox', (row) => row.availableAt ?? row.acceptedAt);
+  }
+
+  /** the arrivals numbered above `since`, in number order: what a poller has not seen yet */
+  private async inboxSince(principal: AuthPrincipal, since: number, limit: number): Promise<InboxSincePage> {
+    const rows = await this.envelopes.findArrivals(principal.officeNumber, since, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: await this.itemsOf(principal, page),
+      next: rows.length > limit && last ? last.inboxSeq : null,
+    };
   }
 
   async sent(principal: AuthPrincipal, query: ListEnvelopesDto): Promise<EnvelopePage> {
@@ -56,7 +68,7 @@ export class EnvelopesService {
       take: query.limit + 1,
       after: query.after,
     });
-    return this.pageOf(rows, query.limit, 'sent', (row) => row.acceptedAt);
+    return this.pageOf(principal, rows, query.limit, 'sent', (row) => row.acceptedAt);
   }
 
   /**
@@ -73,28 +85,34 @@ export class EnvelopesService {
     if (!visible) {
       throw new DeliveryError(DeliveryErrorCode.ENVELOPE_NOT_FOUND, 'no such envelope for this office');
     }
-    return itemOf(row, await this.envelopes.stepsOf([row.envelopeId]));
+    return itemFor(office, row, await this.envelopes.stepsOf([row.envelopeId]));
   }
 
   private async pageOf(
+    principal: AuthPrincipal,
     rows: EnvelopeEntity[],
     limit: number,
     list: CursorList,
     keyOf: (row: EnvelopeEntity) => Date,
   ): Promise<EnvelopePage> {
     const page = rows.slice(0, limit);
-    const steps = await this.envelopes.stepsOf(page.map((row) => row.envelopeId));
-    const items = page.map((row) =>
-      itemOf(
-        row,
-        steps.filter((step) => step.envelopeId === row.envelopeId),
-      ),
-    );
     const last = page.at(-1);
     const next =
       rows.length > limit && last
         ? encodeCursor({ list, at: keyOf(last), envelopeId: last.envelopeId })
         : null;
-    return { items, next };
+    return { items: await this.itemsOf(principal, page), next };
+  }
+
+  /** the rows with their steps, as the token's office sees them */
+  private async itemsOf(principal: AuthPrincipal, rows: EnvelopeEntity[]): Promise<EnvelopeItem[]> {
+    const steps = await this.envelopes.stepsOf(rows.map((row) => row.envelopeId));
+    return rows.map((row) =>
+      itemFor(
+        principal.officeNumber,
+        row,
+        steps.filter((step) => step.envelopeId === row.envelopeId),
+      ),
+    );
   }
 }

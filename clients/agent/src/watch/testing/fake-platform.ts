@@ -1,7 +1,8 @@
 // An in-memory platform for the watcher's unit specs: intake (acceptance receipts signed by a platform certificate
 // of the test CA, ENVELOPE_DUPLICATE for the same id and manifest, ENVELOPE_ID_CONFLICT otherwise), the office
-// directory, delivery's inbox (available → downloaded → receipted/rejected) and storage. `down` makes every call
-// fail as a connection failure does; `loseAnswers` stores a POST and then loses its answer.
+// directory, delivery's inbox (available → downloaded → receipted/rejected, each arrival numbered per recipient
+// office as delivery's inbox_seq) and storage. `down` makes every call fail as a connection failure does;
+// `loseAnswers` stores a POST and then loses its answer; `listings` records every inbox listing.
 import { parseEnvelope, parseReceipt, signReceipt } from '@renkei/envelope';
 import { DevCredential, issuePlatformCertificate } from '@renkei/pki';
 import { AgentError, AgentErrorCode, ExitCode } from '../../agent.errors';
@@ -28,9 +29,12 @@ export class FakePlatform {
   loseAnswers = 0;
   readonly posts: string[] = [];
   readonly envelopes = new Map<string, Stored>();
+  /** every GET /v1/inbox?since=: the office, its since and the envelope ids it answered */
+  readonly listings: { officeNumber: string; since: number; envelopeIds: string[] }[] = [];
   private readonly signer: DevCredential;
   private readonly offices = new Map<string, string>();
-  private sequence = 0;
+  /** the last inbox number given, per recipient office */
+  private readonly inboxSeqs = new Map<string, number>();
 
   constructor(ca: DevCredential) {
     this.signer = issuePlatformCertificate(ca, { name: 'TEST ONLY platform' });
@@ -111,7 +115,9 @@ export class FakePlatform {
           },
           { certificate: this.signer.certificate, privateKey: this.signer.privateKey },
         );
-        this.sequence += 1;
+        // available at once: numbered in its recipient's inbox
+        const inboxSeq = (this.inboxSeqs.get(manifest.recipient.officeNumber) ?? 0) + 1;
+        this.inboxSeqs.set(manifest.recipient.officeNumber, inboxSeq);
         this.envelopes.set(manifest.envelopeId, {
           der,
           manifestSha256: parsed.manifestSha256,
@@ -135,6 +141,7 @@ export class FakePlatform {
             acceptedAt,
             availableAt: acceptedAt,
             downloadedAt: null,
+            inboxSeq,
           },
         });
         if (this.loseAnswers > 0) {
@@ -153,19 +160,20 @@ export class FakePlatform {
         if (!stored) throw refuse('ENVELOPE_NOT_FOUND', 404);
         return stored.receipt;
       },
-      listInbox: async (status) => {
+      listInboxSince: async (since) => {
         check();
-        return [...this.envelopes.values()]
-          .map((s) => s.item)
+        const items = [...this.envelopes.values()]
+          .map((stored) => stored.item)
           .filter((item) => item.recipient.officeNumber === office.officeNumber)
-          .filter((item) =>
-            status === 'all'
-              ? true
-              : status === 'available'
-                ? item.downloadedAt === null
-                : item.downloadedAt !== null,
-          )
+          .filter((item) => (item.inboxSeq as number) > since)
+          .sort((a, b) => (a.inboxSeq as number) - (b.inboxSeq as number))
           .map((item) => ({ ...item }));
+        this.listings.push({
+          officeNumber: office.officeNumber,
+          since,
+          envelopeIds: items.map((item) => item.envelopeId),
+        });
+        return { items, last: items.at(-1)?.inboxSeq ?? since };
       },
       downloadContent: async (envelopeId) => {
         check();

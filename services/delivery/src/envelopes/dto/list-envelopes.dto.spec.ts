@@ -52,6 +52,36 @@ describe('list query parsing', () => {
     );
   });
 
+  it('reads since as an inbox number, up to 2^53-1, with the default or a given limit', () => {
+    expect(parseListInboxDto({ since: '0' })).toEqual({ status: 'all', limit: 100, since: 0 });
+    expect(parseListInboxDto({ since: '9007199254740991', limit: '7', status: 'all' })).toEqual({
+      status: 'all',
+      limit: 7,
+      since: Number.MAX_SAFE_INTEGER,
+    });
+  });
+
+  it.each([['-1'], ['1.5'], ['x'], [''], ['01'], ['9007199254740992'], ['99999999999999999'], [['1', '2']]])(
+    'refuses since %p on the since field',
+    (since) => {
+      const error = refusal(() => parseListInboxDto({ since }));
+
+      expect(error.code).toBe(DeliveryErrorCode.REQUEST_INVALID);
+      expect(error.details).toEqual([{ field: 'since', problem: expect.stringContaining('2^53-1') }]);
+    },
+  );
+
+  it('refuses since with an after cursor or a status other than all', () => {
+    const after = encodeCursor({ list: 'inbox', at: new Date(0), envelopeId: ID });
+
+    expect(refusal(() => parseListInboxDto({ since: '3', after })).details).toEqual([
+      { field: 'since', problem: 'cannot be combined with after' },
+    ]);
+    expect(refusal(() => parseListInboxDto({ since: '3', status: 'available' })).details).toEqual([
+      { field: 'since', problem: 'cannot be combined with a status other than all' },
+    ]);
+  });
+
   it('refuses an inbox cursor on the sent list', () => {
     const after = encodeCursor({ list: 'inbox', at: new Date(0), envelopeId: ID });
 

@@ -14,6 +14,8 @@ export interface ListEnvelopesDto {
 
 export interface ListInboxDto extends ListEnvelopesDto {
   readonly status: InboxStatusFilter;
+  /** list the arrivals numbered above this (inbox_seq) instead of paging by cursor */
+  readonly since: number | undefined;
 }
 
 interface Problem {
@@ -53,20 +55,41 @@ function parseStatus(query: Query, problems: Problem[]): InboxStatusFilter {
   return 'all';
 }
 
+// an inbox number: a non-negative integer JSON and JavaScript carry exactly (at most 2^53-1)
+const INBOX_SEQ = /^(0|[1-9][0-9]{0,15})$/;
+
+function parseSince(query: Query, status: InboxStatusFilter, problems: Problem[]): number | undefined {
+  const raw = query['since'];
+  if (raw === undefined) return undefined;
+  const since = typeof raw === 'string' && INBOX_SEQ.test(raw) ? Number(raw) : undefined;
+  if (since === undefined || since > Number.MAX_SAFE_INTEGER) {
+    problems.push({ field: 'since', problem: 'must be an inbox number (an integer from 0 to 2^53-1)' });
+    return undefined;
+  }
+  // a number lists every arrival above it: neither a cursor nor a download filter applies
+  if (query['after'] !== undefined) {
+    problems.push({ field: 'since', problem: 'cannot be combined with after' });
+  }
+  if (status !== 'all')
+    problems.push({ field: 'since', problem: 'cannot be combined with a status other than all' });
+  return since;
+}
+
 function refuseIfAny(problems: Problem[]): void {
   if (problems.length > 0) {
     throw new DeliveryError(DeliveryErrorCode.REQUEST_INVALID, 'the query parameters are invalid', problems);
   }
 }
 
-/** `?status&limit&after` of GET /v1/inbox; every problem is listed at once. */
+/** `?status&limit&after` or `?since&limit` of GET /v1/inbox; every problem is listed at once. */
 export function parseListInboxDto(query: Query): ListInboxDto {
   const problems: Problem[] = [];
   const status = parseStatus(query, problems);
   const limit = parseLimit(query, problems);
   const after = parseAfter(query, 'inbox', problems);
+  const since = parseSince(query, status, problems);
   refuseIfAny(problems);
-  return { status, limit, after };
+  return { status, limit, after, since };
 }
 
 /** `?limit&after` of GET /v1/sent. */
