@@ -2,34 +2,27 @@
 // software sends a unit through A's API (retried with the same Idempotency-Key: one envelope on the platform),
 // office B's lists what it received and fetches it through B's API (files byte-identical, receipt recorded),
 // and A sees the unit receipted. Calls without the token are refused.
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { planUnit, PlatformUnderTest, startStandalonePlatform, waitUntilLicensed } from '@renkei/harness';
 import {
-  exportPkcs12,
-  issueOfficeCertificate,
-  OpenApiResponseChecker,
-  openApiProblems,
-  repoRoot,
-} from '@renkei/testing';
-
-const run = promisify(execFile);
-const RENKEI = path.join(repoRoot, 'clients', 'agent', 'bin', 'renkei.js');
-const P12_PASSWORD = 'e2e-p12-password';
-const KEY_PASSPHRASE = 'e2e-key-passphrase';
+  AGENT_BIN,
+  AgentCli,
+  planUnit,
+  PlatformUnderTest,
+  startStandalonePlatform,
+  waitUntilLicensed,
+  type AgentOffice,
+} from '@renkei/harness';
+import { OpenApiResponseChecker, openApiProblems } from '@renkei/testing';
 
 const A = { officeNumber: '1310000011', serviceType: '43' };
 const B = { officeNumber: '1310000029', serviceType: '11' };
 
-interface Office {
-  readonly party: { officeNumber: string; serviceType: string };
-  readonly home: string;
-}
+type Office = AgentOffice;
 
 interface RunningApi {
   readonly process: ChildProcess;
@@ -53,49 +46,22 @@ describe('agent local API (standalone)', () => {
   let apiA: RunningApi;
   let apiB: RunningApi;
   let checker: OpenApiResponseChecker;
-
-  const env = (): NodeJS.ProcessEnv => ({
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    TZ: 'UTC',
-    RENKEI_P12_PASSWORD: P12_PASSWORD,
-    RENKEI_KEY_PASSPHRASE: KEY_PASSPHRASE,
-    RENKEI_SECRET_STORE: 'none',
-    ...platform.agentEnv,
-  });
-
-  async function renkei(office: Office, args: string[]): Promise<Record<string, unknown>> {
-    const { stdout } = await run(process.execPath, [RENKEI, '--home', office.home, '--json', ...args], {
-      cwd: work,
-      env: env(),
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return JSON.parse(stdout) as Record<string, unknown>;
-  }
+  let cli: AgentCli;
 
   async function office(party: Office['party']): Promise<Office> {
-    const credential = issueOfficeCertificate(platform.devCa, {
-      officeNumber: party.officeNumber,
-      serviceTypes: [party.serviceType],
+    const created = await cli.enrol(platform.devCa, party, {
       keyType: party.serviceType === '43' ? 'rsa' : 'ec',
+      register: false,
     });
-    const home = path.join(work, `home-${party.officeNumber}`);
-    const p12 = path.join(work, `${party.officeNumber}.p12`);
-    await writeFile(
-      p12,
-      await exportPkcs12(credential, P12_PASSWORD, { chain: [platform.devCa.certificate] }),
-    );
-    const created = { party, home };
-    await renkei(created, ['init', '--p12', p12]);
-    expect(await renkei(created, ['register'])).toMatchObject({ state: 'active' });
+    expect(await cli.json(created, ['register'])).toMatchObject({ state: 'active' });
     return created;
   }
 
   /** `renkei api --port 0 --json` as `office`, once it says where it listens */
   function startApi(who: Office): Promise<RunningApi> {
-    const child = spawn(process.execPath, [RENKEI, '--home', who.home, '--json', 'api', '--port', '0'], {
+    const child = spawn(process.execPath, [AGENT_BIN, '--home', who.home, '--json', 'api', '--port', '0'], {
       cwd: work,
-      env: env(),
+      env: cli.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
@@ -161,6 +127,7 @@ describe('agent local API (standalone)', () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'renkei-e2e-api-'));
     platform = await startStandalonePlatform();
+    cli = new AgentCli({ cwd: work, platformEnv: platform.agentEnv, env: { RENKEI_SECRET_STORE: 'none' } });
     a = await office(A);
     b = await office(B);
     await waitUntilLicensed(platform, [A.officeNumber, B.officeNumber]);

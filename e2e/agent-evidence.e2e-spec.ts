@@ -3,21 +3,20 @@
 // to A, all through the agent CLI (`renkei`). Then `renkei evidence --month` for A and B: the MS932 CSV is decoded
 // and every row is checked against the platform's timeline (`renkei status <id>`, i.e. GET /v1/envelopes/{id}) and
 // against the SHA-256 of the files as sent and as written by `fetch`.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import * as iconv from 'iconv-lite';
 import { FileDirection, generateUnit, GeneratedUnit, SendUnitType } from '@renkei/careplan';
-import { planUnit, PLAN_UNIT_MONTH, PlatformUnderTest, startStandalonePlatform } from '@renkei/harness';
-import { exportPkcs12, issueOfficeCertificate, repoRoot } from '@renkei/testing';
-
-const run = promisify(execFile);
-const RENKEI = path.join(repoRoot, 'clients', 'agent', 'bin', 'renkei.js');
-const P12_PASSWORD = 'e2e-p12-password';
-const KEY_PASSPHRASE = 'e2e-key-passphrase';
+import {
+  AgentCli,
+  planUnit,
+  PLAN_UNIT_MONTH,
+  PlatformUnderTest,
+  startStandalonePlatform,
+  type AgentOffice,
+} from '@renkei/harness';
 
 const A = { officeNumber: '1310000011', serviceType: '43' };
 const B = { officeNumber: '1310000029', serviceType: '11' };
@@ -25,10 +24,7 @@ const C = { officeNumber: '1310000037', serviceType: '11' };
 
 type Json = Record<string, unknown>;
 
-interface Office {
-  readonly party: { officeNumber: string; serviceType: string };
-  readonly home: string;
-}
+type Office = AgentOffice;
 
 interface TimelineItem {
   envelopeId: string;
@@ -93,54 +89,16 @@ describe('agent evidence CSV (standalone)', () => {
   let work: string;
   let a: Office;
   let b: Office;
+  let cli: AgentCli;
 
-  async function runRenkei(
-    office: Office,
-    args: string[],
-  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        [RENKEI, '--home', office.home, '--json', ...args],
-        {
-          cwd: work,
-          env: {
-            PATH: process.env['PATH'],
-            HOME: process.env['HOME'],
-            TZ: 'UTC',
-            RENKEI_P12_PASSWORD: P12_PASSWORD,
-            RENKEI_KEY_PASSPHRASE: KEY_PASSPHRASE,
-            ...platform.agentEnv,
-          },
-          maxBuffer: 16 * 1024 * 1024,
-        },
-      );
-      return { exitCode: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { exitCode: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
-
-  async function renkei<T = Json>(office: Office, args: string[]): Promise<T> {
-    const { exitCode, stdout, stderr } = await runRenkei(office, args);
-    if (exitCode !== 0) throw new Error(`renkei ${args.join(' ')} exited ${exitCode}:\n${stdout}\n${stderr}`);
-    return JSON.parse(stdout) as T;
-  }
+  const runRenkei = (office: Office, args: string[]) => cli.run(office, args);
+  const renkei = <T = Json>(office: Office, args: string[]): Promise<T> => cli.json<T>(office, args);
 
   async function office(party: Office['party']): Promise<Office> {
-    const credential = issueOfficeCertificate(platform.devCa, {
-      officeNumber: party.officeNumber,
-      serviceTypes: [party.serviceType],
+    const created = await cli.enrol(platform.devCa, party, {
       keyType: party.serviceType === '43' ? 'rsa' : 'ec',
+      register: false,
     });
-    const p12 = path.join(work, `${party.officeNumber}.p12`);
-    await writeFile(
-      p12,
-      await exportPkcs12(credential, P12_PASSWORD, { chain: [platform.devCa.certificate] }),
-    );
-    const created = { party, home: path.join(work, `home-${party.officeNumber}`) };
-    await renkei(created, ['init', '--p12', p12]);
     expect(await renkei(created, ['register'])).toMatchObject({ state: 'active' });
     return created;
   }
@@ -178,6 +136,7 @@ describe('agent evidence CSV (standalone)', () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), 'renkei-e2e-evidence-'));
     platform = await startStandalonePlatform();
+    cli = new AgentCli({ cwd: work, platformEnv: platform.agentEnv });
     a = await office(A);
     b = await office(B);
     // C only receives (its unit stays in its inbox); it needs a licence to be sent to
