@@ -232,7 +232,7 @@ export function decodeOid(bytes: Uint8Array, tlv: Tlv): string {
 }
 
 /** contents octets of an OBJECT IDENTIFIER in dotted form (arcs past the first two in base 128, minimal) */
-function encodeOid(dotted: string): Uint8Array {
+export function encodeOid(dotted: string): Uint8Array {
   const [first, second, ...rest] = dotted.split('.').map(Number);
   const out: number[] = [];
   for (const arc of [first * 40 + second, ...rest]) {

@@ -27,6 +27,8 @@ export const OID_P256 = '1.2.840.10045.3.1.7';
 export const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
 export const OID_AES256_WRAP = '2.16.840.1.101.3.4.1.45';
 export const OID_RSAES_OAEP = '1.2.840.113549.1.1.7';
+/** MGF1, the mask generation function in the RSAES-OAEP parameters */
+export const OID_MGF1 = '1.2.840.113549.1.1.8';
 export const OID_DH_SINGLE_PASS_STD_DH_SHA256_KDF = '1.3.132.1.11.1';
 
 export const OID_AT_SERIAL_NUMBER = '2.5.4.5';

@@ -1,19 +1,14 @@
-import { KeyObject, X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import { createHash, KeyObject, X509Certificate } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import {
-  assertKeyMatchesCertificate,
-  ensurePkijsEngine,
-  parseCertificate,
-  sha256Hex,
-  toArrayBuffer,
-  wrap,
-  wrapAsync,
-} from './der';
+import { sha256Hex, wrap } from './der';
+import { TAG_UTF8_STRING } from './der-reader';
+import { der, encodeDer, updateDer } from './der-writer';
+import { envelopedDataElement } from './enveloped-data.builder';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
 import { EnvelopeKind, encodeManifest, Manifest, Party } from './manifest';
 import * as oid from './oids';
-import { buildSignedData, signedAttribute } from './signed-data.builder';
+import { checkSealingKey, SealingCertificates, sealingKeyTypeOf } from './sealing-certificates';
+import { attributeElement, signedDataElement } from './signed-data.builder';
 
 export interface EnvelopeFile {
   /** file name as listed in the manifest, e.g. UPPLAN_202611_0300000100_43_0300000005_11_20261124053000.CSV */
@@ -73,8 +68,12 @@ export async function seal(input: SealInput, parties: SealParties): Promise<Seal
     })),
   };
   const manifestBytes = encodeManifest(manifest);
-  const plaintext = Buffer.concat(input.files.map((f) => f.content));
-  const { der, contentSha256 } = await sealRaw(manifestBytes, plaintext, parties);
+  // the files are encrypted one after the other, never joined: the plaintext is their concatenation
+  const { der, contentSha256 } = sealParts(
+    manifestBytes,
+    input.files.map((f) => f.content),
+    parties,
+  );
   return { der, manifest, contentSha256 };
 }
 
@@ -87,59 +86,68 @@ export async function sealRaw(
   plaintext: Uint8Array,
   parties: SealParties,
 ): Promise<{ der: Uint8Array; contentSha256: string }> {
-  ensurePkijsEngine();
-  const senderCert = parseCertificate(parties.senderCertificate, 'sender certificate');
-  const recipientCert = parseCertificate(parties.recipientCertificate, 'recipient certificate');
-  assertKeyMatchesCertificate(parties.senderCertificate, parties.senderPrivateKey, 'sender');
-  checkPublicKeyAlgorithm(parties.senderCertificate, 'sender');
-  checkPublicKeyAlgorithm(parties.recipientCertificate, 'recipient');
-  const enveloped = await encrypt(plaintext, [recipientCert, senderCert]);
-  const der = signContent(manifestBytes, enveloped, senderCert, parties.senderPrivateKey);
-  return { der, contentSha256: sha256Hex(enveloped) };
+  return sealParts(manifestBytes, [plaintext], parties);
 }
 
-const AES_256_CBC = { name: 'AES-CBC', length: 256 } as Parameters<pkijs.EnvelopedData['encrypt']>[0];
+/** the certificates of recent seals: an office seals with the same two, unit after unit */
+const sealingCertificates = new SealingCertificates();
 
-async function encrypt(plaintext: Uint8Array, recipients: pkijs.Certificate[]): Promise<Uint8Array> {
-  return wrapAsync(
+function sealParts(
+  manifestBytes: Uint8Array,
+  plaintext: readonly Uint8Array[],
+  parties: SealParties,
+): { der: Uint8Array; contentSha256: string } {
+  const sender = sealingCertificates.read(parties.senderCertificate, 'sender certificate');
+  const recipient = sealingCertificates.read(parties.recipientCertificate, 'recipient certificate');
+  sealingCertificates.assertKeyMatches(sender, parties.senderPrivateKey, 'sender');
+  checkSealingKey(sender, 'sender');
+  checkSealingKey(recipient, 'recipient');
+  const enveloped = wrap(
     EnvelopeErrorCode.UNSUPPORTED_ALGORITHM,
     'could not encrypt to the given certificates',
-    async () => {
-      // disableSplit keeps encryptedContent a primitive OCTET STRING (pkijs would emit 1 KiB BER chunks)
-      const enveloped = new pkijs.EnvelopedData({ disableSplit: true });
-      for (const cert of recipients) {
-        enveloped.addRecipientByCertificate(cert, {
-          oaepHashAlgorithm: 'SHA-256',
-          kdfAlgorithm: 'SHA-256',
-          kekEncryptionLength: 256,
-        });
-      }
-      await enveloped.encrypt(AES_256_CBC, toArrayBuffer(plaintext));
-      return new Uint8Array(enveloped.toSchema().toBER(false));
-    },
+    () => envelopedDataElement(plaintext, [recipient, sender]),
   );
+  // the messageDigest attribute and the content digest intake records: one pass over the EnvelopedData octets
+  const digest = createHash('sha256');
+  updateDer(digest, enveloped);
+  const contentDigest = digest.digest();
+  const der = encodeDer(
+    signedDataElement({
+      contentType: oid.OID_ENVELOPED_DATA,
+      content: enveloped,
+      contentDigest,
+      attributes: [manifestAttribute(manifestBytes)],
+      certificate: parties.senderCertificate,
+      privateKey: parties.senderPrivateKey,
+      who: 'sender',
+    }),
+  );
+  return { der, contentSha256: contentDigest.toString('hex') };
 }
 
 /** Internal (not exported from the index): wraps `content` (EnvelopedData DER) in the signed outer layer. */
 export function signContent(
   manifestBytes: Uint8Array,
   content: Uint8Array,
-  cert: pkijs.Certificate,
+  cert: Uint8Array | pkijs.Certificate,
   key: KeyObject,
 ): Uint8Array {
-  return buildSignedData({
-    contentType: oid.OID_ENVELOPED_DATA,
-    content,
-    attributes: [
-      signedAttribute(
-        oid.OID_MANIFEST_ATTRIBUTE,
-        new asn1js.Utf8String({ valueHex: toArrayBuffer(manifestBytes) }),
-      ),
-    ],
-    certificate: cert,
-    privateKey: key,
-    who: 'sender',
-  });
+  return encodeDer(
+    signedDataElement({
+      contentType: oid.OID_ENVELOPED_DATA,
+      content,
+      contentDigest: createHash('sha256').update(content).digest(),
+      attributes: [manifestAttribute(manifestBytes)],
+      certificate: cert,
+      privateKey: key,
+      who: 'sender',
+    }),
+  );
+}
+
+/** the renkeiManifest signed attribute: the manifest's canonical JSON as a UTF8String */
+function manifestAttribute(manifestBytes: Uint8Array): Uint8Array {
+  return encodeDer(attributeElement(oid.OID_MANIFEST_ATTRIBUTE, der(TAG_UTF8_STRING, manifestBytes)));
 }
 
 /** RSA (2048 bits or more) and EC P-256 only. */
@@ -149,11 +157,7 @@ export function checkPublicKeyAlgorithm(certDer: Uint8Array, who: string): void 
     `${who} certificate is not readable`,
     () => new X509Certificate(certDer).publicKey,
   );
-  const details = key.asymmetricKeyDetails ?? {};
-  const ok =
-    (key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048) ||
-    (key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1');
-  if (!ok) {
+  if (sealingKeyTypeOf(key) === undefined) {
     throw new EnvelopeError(
       EnvelopeErrorCode.UNSUPPORTED_ALGORITHM,
       `${who} certificate key is neither RSA-2048+ nor P-256`,

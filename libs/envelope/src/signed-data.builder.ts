@@ -5,7 +5,8 @@ import { createHash, KeyObject, sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer, wrap } from './der';
-import { childrenOf, readRoot, TAG_INTEGER, TAG_SEQUENCE } from './der-reader';
+import { readRoot, TAG_CONTEXT_0, TAG_OCTET_STRING, TAG_SEQUENCE, TAG_SET } from './der-reader';
+import { der, DerElement, DerPart, encodeDer, issuerAndSerialNumberElement, oidElement } from './der-writer';
 import { EnvelopeErrorCode } from './envelope.errors';
 import * as oid from './oids';
 
@@ -34,74 +35,94 @@ export function sha256Of(bytes: Uint8Array): ArrayBuffer {
 
 /** DER of ContentInfo(SignedData) over `spec.content`, encapsulated. */
 export function buildSignedData(spec: SignedDataSpec): Uint8Array {
+  return encodeDer(
+    signedDataElement({
+      contentType: spec.contentType,
+      content: spec.content,
+      contentDigest: createHash('sha256').update(spec.content).digest(),
+      attributes: spec.attributes.map((a) => new Uint8Array(a.toSchema().toBER(false))),
+      certificate: spec.certificate,
+      privateKey: spec.privateKey,
+      chain: spec.chain,
+      who: spec.who,
+    }),
+  );
+}
+
+/** What `signedDataElement` signs: the content as DER parts, so a large one is written once and never joined. */
+export interface SignedDataParts {
+  readonly contentType: string;
+  /** the eContent octets (for an envelope, the EnvelopedData element) */
+  readonly content: DerPart;
+  /** SHA-256 of the content octets, computed by the caller (who may need it too) */
+  readonly contentDigest: Uint8Array;
+  /** DER of each signed attribute besides contentType and messageDigest */
+  readonly attributes: readonly Uint8Array[];
+  readonly certificate: Uint8Array | pkijs.Certificate;
+  readonly privateKey: KeyObject;
+  readonly chain?: readonly (Uint8Array | pkijs.Certificate)[];
+  readonly who: string;
+}
+
+/** ContentInfo(SignedData) over `parts.content` as a DER element: sized, not yet written. */
+export function signedDataElement(parts: SignedDataParts): DerElement {
   const attributes = [
-    signedAttribute(oid.OID_CONTENT_TYPE, new asn1js.ObjectIdentifier({ value: spec.contentType })),
-    signedAttribute(oid.OID_MESSAGE_DIGEST, new asn1js.OctetString({ valueHex: sha256Of(spec.content) })),
-    ...spec.attributes,
+    encodeDer(attributeElement(oid.OID_CONTENT_TYPE, oidElement(parts.contentType))),
+    encodeDer(attributeElement(oid.OID_MESSAGE_DIGEST, der(TAG_OCTET_STRING, parts.contentDigest))),
+    ...parts.attributes,
   ];
   // DER orders SET OF by encoding; OpenSSL re-encodes signed attributes before verifying, so order matters
-  const sorted = attributes
-    .map((a) => Buffer.from(a.toSchema().toBER(false)))
-    .sort((x, y) => Buffer.compare(x, y));
-  const attributesDer = Buffer.concat(sorted);
-  const isRsa = spec.privateKey.asymmetricKeyType === 'rsa';
+  const sorted = attributes.sort((x, y) => Buffer.compare(x, y));
+  const isRsa = parts.privateKey.asymmetricKeyType === 'rsa';
   // the signature covers the attributes as a SET OF (tag 0x31); they travel as [0] IMPLICIT (tag 0xa0)
-  const toBeSigned = tlv(0x31, attributesDer);
+  const toBeSigned = encodeDer(der(TAG_SET, ...sorted));
   // PKCS#1 v1.5 for RSA, DER-encoded ECDSA for EC: node's defaults, and what CMS expects
-  const signature = wrap(EnvelopeErrorCode.INVALID_KEY, `could not sign with the ${spec.who} key`, () =>
-    sign('sha256', toBeSigned, spec.privateKey),
+  const signature = wrap(EnvelopeErrorCode.INVALID_KEY, `could not sign with the ${parts.who} key`, () =>
+    sign('sha256', toBeSigned, parts.privateKey),
   );
-  const certificate = certificateDer(spec.certificate, spec.who);
-  const sha256Algorithm = tlv(0x30, OID_SHA256_DER);
-  const signerInfo = tlv(
-    0x30,
+  const certificate = certificateDer(parts.certificate, parts.who);
+  const signerInfo = der(
+    TAG_SEQUENCE,
     INTEGER_1,
-    issuerAndSerialNumberOf(certificate, spec.who),
-    sha256Algorithm,
-    tlv(0xa0, attributesDer),
+    issuerAndSerialNumberOf(certificate, parts.who),
+    SHA256_ALGORITHM,
+    der(TAG_CONTEXT_0, ...sorted),
     isRsa ? SHA256_WITH_RSA_ALGORITHM : ECDSA_WITH_SHA256_ALGORITHM,
-    tlv(0x04, signature),
+    der(TAG_OCTET_STRING, signature),
   );
   // RFC 5652 §5.1: version 1 for id-data content with issuer-and-serial signers, 3 for any other content
-  const version = spec.contentType === oid.OID_DATA ? INTEGER_1 : INTEGER_3;
-  const signedData = tlv(
-    0x30,
+  const version = parts.contentType === oid.OID_DATA ? INTEGER_1 : INTEGER_3;
+  const signedData = der(
+    TAG_SEQUENCE,
     version,
-    tlv(0x31, sha256Algorithm),
+    der(TAG_SET, SHA256_ALGORITHM),
     // eContent as one primitive OCTET STRING, never split into a constructed (BER) one
-    tlv(0x30, oidDer(spec.contentType), tlv(0xa0, tlv(0x04, spec.content))),
-    tlv(0xa0, certificate, ...(spec.chain ?? []).map((c) => certificateDer(c, 'chain'))),
-    tlv(0x31, signerInfo),
+    der(
+      TAG_SEQUENCE,
+      oidElement(parts.contentType),
+      der(TAG_CONTEXT_0, der(TAG_OCTET_STRING, parts.content)),
+    ),
+    der(TAG_CONTEXT_0, certificate, ...(parts.chain ?? []).map((c) => certificateDer(c, 'chain'))),
+    der(TAG_SET, signerInfo),
   );
-  return new Uint8Array(tlv(0x30, OID_SIGNED_DATA_DER, tlv(0xa0, signedData)));
+  return der(TAG_SEQUENCE, SIGNED_DATA_OID, der(TAG_CONTEXT_0, signedData));
+}
+
+/** An Attribute (SEQUENCE { type, SET OF one value }), as pkijs.Attribute writes it. */
+export function attributeElement(type: string, value: DerPart): DerElement {
+  return der(TAG_SEQUENCE, oidElement(type), der(TAG_SET, value));
 }
 
 // DER written directly (pkijs re-parsed and re-encoded every certificate on each call: about 1 ms a signature)
 
-const INTEGER_1 = Buffer.from([0x02, 0x01, 0x01]);
-const INTEGER_3 = Buffer.from([0x02, 0x01, 0x03]);
-const OID_SHA256_DER = oidDer(oid.OID_SHA256);
-const OID_SIGNED_DATA_DER = oidDer(oid.OID_SIGNED_DATA);
-const SHA256_WITH_RSA_ALGORITHM = tlv(0x30, oidDer(oid.OID_SHA256_WITH_RSA), Buffer.from([0x05, 0x00]));
-const ECDSA_WITH_SHA256_ALGORITHM = tlv(0x30, oidDer(oid.OID_ECDSA_WITH_SHA256));
-
-/** one DER element: tag, definite length, the parts as its value */
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  let header: number[];
-  if (length < 0x80) {
-    header = [tag, length];
-  } else {
-    const octets: number[] = [];
-    for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest & 0xff);
-    header = [tag, 0x80 | octets.length, ...octets];
-  }
-  return Buffer.concat([Buffer.from(header), ...parts], header.length + length);
-}
-
-function oidDer(dotted: string): Buffer {
-  return Buffer.from(new asn1js.ObjectIdentifier({ value: dotted }).toBER(false));
-}
+const INTEGER_1 = Uint8Array.of(0x02, 0x01, 0x01);
+const INTEGER_3 = Uint8Array.of(0x02, 0x01, 0x03);
+const SHA256_ALGORITHM = encodeDer(der(TAG_SEQUENCE, oidElement(oid.OID_SHA256)));
+const SIGNED_DATA_OID = encodeDer(oidElement(oid.OID_SIGNED_DATA));
+const SHA256_WITH_RSA_ALGORITHM = encodeDer(
+  der(TAG_SEQUENCE, oidElement(oid.OID_SHA256_WITH_RSA), Uint8Array.of(0x05, 0x00)),
+);
+const ECDSA_WITH_SHA256_ALGORITHM = encodeDer(der(TAG_SEQUENCE, oidElement(oid.OID_ECDSA_WITH_SHA256)));
 
 function certificateDer(certificate: pkijs.Certificate | Uint8Array, who: string): Uint8Array {
   if (certificate instanceof Uint8Array) {
@@ -113,21 +134,8 @@ function certificateDer(certificate: pkijs.Certificate | Uint8Array, who: string
 }
 
 /** IssuerAndSerialNumber of a DER certificate: its TBSCertificate's issuer Name and serial INTEGER, as encoded */
-function issuerAndSerialNumberOf(certificate: Uint8Array, who: string): Buffer {
-  return wrap(EnvelopeErrorCode.MALFORMED_DER, `${who} certificate is not readable`, () => {
-    const tbs = childrenOf(certificate, readRoot(certificate))[0];
-    const fields = childrenOf(certificate, tbs);
-    // [0] EXPLICIT version is optional (v1 certificates have none)
-    const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-    const serial = fields[at];
-    const issuer = fields[at + 2];
-    if (serial?.tag !== TAG_INTEGER || issuer?.tag !== TAG_SEQUENCE) {
-      throw new Error('no serial number and issuer');
-    }
-    return tlv(
-      0x30,
-      certificate.subarray(issuer.start, issuer.end),
-      certificate.subarray(serial.start, serial.end),
-    );
-  });
+function issuerAndSerialNumberOf(certificate: Uint8Array, who: string): DerElement {
+  return wrap(EnvelopeErrorCode.MALFORMED_DER, `${who} certificate is not readable`, () =>
+    issuerAndSerialNumberElement(certificate),
+  );
 }
