@@ -12,8 +12,11 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { parseEnvelope, parseReceipt } from '@renkei/envelope';
 import {
+  AGENT_KEY_PASSPHRASE,
+  AgentCli,
   planUnit,
   PlatformUnderTest,
+  type AgentOffice,
   sealPlanUnit,
   startClusterPlatform,
   startStandalonePlatform,
@@ -25,17 +28,14 @@ import {
   authenticate,
   createDevCa,
   DevCredential,
-  exportPkcs12,
   issueOfficeCertificate,
   readInfraEnv,
-  repoRoot,
 } from '@renkei/testing';
 
 const run = promisify(execFile);
-const RENKEI = path.join(repoRoot, 'clients', 'agent', 'bin', 'renkei.js');
-const P12_PASSWORD = 'e2e-p12-password';
+
 /** each office's key is kept encrypted under this passphrase (given as RENKEI_KEY_PASSPHRASE, never prompted) */
-const KEY_PASSPHRASE = 'e2e-key-passphrase';
+const KEY_PASSPHRASE = AGENT_KEY_PASSPHRASE;
 // tokens live 5 s with no skew, so the expired-token case needs no clock tricks; the agent re-authenticates
 const TOKEN_ENV = { TOKEN_LIFETIME_SECONDS: '5', AUTH_CLOCK_SKEW_SECONDS: '0' };
 
@@ -46,11 +46,7 @@ const C = { officeNumber: '1310000037', serviceType: '43' };
 const D = { officeNumber: '1310000045', serviceType: '11' };
 const E = { officeNumber: '1310000052', serviceType: '11' };
 
-interface Office {
-  readonly party: { officeNumber: string; serviceType: string };
-  readonly credential: DevCredential;
-  readonly home: string;
-}
+type Office = AgentOffice;
 
 interface Answer {
   readonly status: number;
@@ -64,40 +60,11 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
   let b: Office;
   let c: Office;
   let e: Office;
+  let cli: AgentCli;
 
-  /** runs `renkei --json …` as `office`: its exit code and its output */
-  async function runRenkei(
-    office: Office | undefined,
-    args: string[],
-    extraEnv: Record<string, string> = {},
-  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-    const homeArgs = office ? ['--home', office.home] : [];
-    try {
-      const { stdout, stderr } = await run(process.execPath, [RENKEI, ...homeArgs, '--json', ...args], {
-        cwd: work,
-        env: {
-          PATH: process.env['PATH'],
-          HOME: process.env['HOME'],
-          TZ: 'UTC',
-          RENKEI_P12_PASSWORD: P12_PASSWORD,
-          RENKEI_KEY_PASSPHRASE: KEY_PASSPHRASE,
-          ...platform.agentEnv,
-          ...extraEnv,
-        },
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      return { exitCode: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { exitCode: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
-
-  async function renkei(office: Office | undefined, args: string[]): Promise<Record<string, unknown>> {
-    const { exitCode, stdout, stderr } = await runRenkei(office, args);
-    if (exitCode !== 0) throw new Error(`renkei ${args.join(' ')} exited ${exitCode}:\n${stdout}\n${stderr}`);
-    return JSON.parse(stdout) as Record<string, unknown>;
-  }
+  const runRenkei = (office: Office | undefined, args: string[], extraEnv: Record<string, string> = {}) =>
+    cli.run(office, args, extraEnv);
+  const renkei = (office: Office | undefined, args: string[]) => cli.json(office, args);
 
   /** runs a `renkei` command that must fail: its exit code and its JSON error */
   async function renkeiFails(
@@ -109,22 +76,8 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
     return { exitCode, ...(JSON.parse(stdout) as { error: { code: string; message: string } }) };
   }
 
-  async function office(party: Office['party']): Promise<Office> {
-    const credential = issueOfficeCertificate(platform.devCa, {
-      officeNumber: party.officeNumber,
-      serviceTypes: [party.serviceType],
-      keyType: party.serviceType === '43' ? 'rsa' : 'ec',
-    });
-    const home = path.join(work, `home-${party.officeNumber}`);
-    const p12 = path.join(work, `${party.officeNumber}.p12`);
-    await writeFile(
-      p12,
-      await exportPkcs12(credential, P12_PASSWORD, { chain: [platform.devCa.certificate] }),
-    );
-    const created = { party, credential, home };
-    await renkei(created, ['init', '--p12', p12]);
-    return created;
-  }
+  const office = (party: Office['party']): Promise<Office> =>
+    cli.enrol(platform.devCa, party, { keyType: party.serviceType === '43' ? 'rsa' : 'ec', register: false });
 
   async function call(
     service: keyof PlatformUnderTest['urls'],
@@ -201,6 +154,7 @@ describe.each(['standalone', 'cluster'] as const)('exchange (%s)', (mode) => {
             definitions: platformServices,
             env: TOKEN_ENV,
           });
+    cli = new AgentCli({ cwd: work, platformEnv: platform.agentEnv });
     a = await office(A);
     b = await office(B);
     c = await office(C);

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { DevCa } from '@renkei/pki';
+import type { DevCa, DevCredential } from '@renkei/pki';
 import {
   exportPkcs12,
   issueOfficeCertificate,
@@ -33,6 +33,8 @@ export interface AgentOffice {
   readonly home: string;
   /** the office's own folder (the .p12, and whatever the test puts there) */
   readonly dir: string;
+  /** its certificate and key, for what a test does outside the agent (tokens, crafted envelopes) */
+  readonly credential: DevCredential;
 }
 
 export interface AgentRun {
@@ -55,7 +57,7 @@ export class AgentCli {
   constructor(private readonly options: AgentCliOptions) {}
 
   /** the environment a run gets: no inherited variables but PATH and HOME, the secrets from the environment */
-  env(): NodeJS.ProcessEnv {
+  env(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
     const platformEnv =
       typeof this.options.platformEnv === 'function' ? this.options.platformEnv() : this.options.platformEnv;
     return {
@@ -66,21 +68,26 @@ export class AgentCli {
       RENKEI_KEY_PASSPHRASE: AGENT_KEY_PASSPHRASE,
       ...platformEnv,
       ...this.options.env,
+      ...extra,
     };
   }
 
-  /** `renkei --home <home> --json <args>`: the exit code and both streams, whatever the outcome */
-  async run(office: Pick<AgentOffice, 'home'>, args: readonly string[]): Promise<AgentRun> {
+  /**
+   * `renkei --home <home> --json <args>` (no --home for `office` undefined): the exit code and both streams,
+   * whatever the outcome; `env` is added to this run's environment
+   */
+  async run(
+    office: Pick<AgentOffice, 'home'> | undefined,
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<AgentRun> {
+    const home = office ? ['--home', office.home] : [];
     try {
-      const { stdout, stderr } = await run(
-        process.execPath,
-        [AGENT_BIN, '--home', office.home, '--json', ...args],
-        {
-          cwd: this.options.cwd,
-          env: this.env(),
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      );
+      const { stdout, stderr } = await run(process.execPath, [AGENT_BIN, ...home, '--json', ...args], {
+        cwd: this.options.cwd,
+        env: this.env(env),
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return { exitCode: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code?: number | string; stdout?: string; stderr?: string };
@@ -94,7 +101,7 @@ export class AgentCli {
 
   /** a run that must succeed: its JSON answer (stdout) */
   async json<T = Record<string, unknown>>(
-    office: Pick<AgentOffice, 'home'>,
+    office: Pick<AgentOffice, 'home'> | undefined,
     args: readonly string[],
   ): Promise<T> {
     const { exitCode, stdout, stderr } = await this.run(office, args);
@@ -120,7 +127,7 @@ export class AgentCli {
     await mkdir(dir, { recursive: true });
     const p12 = path.join(dir, 'office.p12');
     await writeFile(p12, await exportPkcs12(credential, AGENT_P12_PASSWORD, { chain: [devCa.certificate] }));
-    const office: AgentOffice = { party, home: path.join(dir, 'home'), dir };
+    const office: AgentOffice = { party, home: path.join(dir, 'home'), dir, credential };
     await this.json(office, ['init', '--p12', p12]);
     if (options.register ?? true) await this.json(office, ['register']);
     return office;

@@ -343,6 +343,26 @@ describe(Watcher.name, () => {
       );
     });
 
+    it('import killed while writing its temps (not journaled): the leftovers go, the unit is imported once', async () => {
+      const unit = unitOf('20261124104500');
+      drop(unit);
+      await watcher('planner').run();
+      const [envelopeId] = platform.posts;
+      const importDir = folders('provider').importDir;
+      mkdirSync(importDir, { recursive: true });
+      const [first] = unit.files;
+      // what writeDurable leaves when killed: a whole temp of one file, a half one of the next (its own temp)
+      writeFileSync(join(importDir, `.renkei-${envelopeId}-${first.fileName}.tmp`), first.bytes);
+      writeFileSync(join(importDir, `..renkei-${envelopeId}-${first.fileName}.tmp.0a1b2c.tmp`), 'half');
+      // another watcher's temp in a shared folder is not this one's to remove
+      const foreign = '.renkei-00000000-0000-4000-8000-000000000000-OTHER.CSV.tmp';
+      writeFileSync(join(importDir, foreign), 'theirs');
+
+      expect(await watcher('provider').run()).toMatchObject({ imported: 1, receipted: 1 });
+
+      expect(readdirSync(importDir).sort()).toEqual([foreign, ...unit.files.map((f) => f.fileName)].sort());
+    });
+
     it('import interrupted between renames: the rest is renamed, nothing written twice, one receipt', async () => {
       const unit = unitOf('20261124105000');
       drop(unit);

@@ -663,6 +663,7 @@ export class Watcher {
   private async receive(item: EnvelopeItem): Promise<void> {
     let entry = await this.journal.get(item.envelopeId);
     if (!entry) {
+      await this.removeImportLeftovers(item.envelopeId);
       const der = await this.client.downloadContent(item.envelopeId);
       const receivedAt = this.now();
       let opened;
@@ -727,6 +728,21 @@ export class Watcher {
       entry = await completeImport(this.journal, entry, this.now());
     }
     if (entry.state === 'imported') await this.receipt(entry);
+  }
+
+  /**
+   * A crash while the temps of an unjournaled import were being written leaves them (and the temps of their
+   * durable writes) in the import folder; the unit is imported afresh, so they go. Only this envelope's names:
+   * envelope ids are unique, so another watcher sharing the folder is never touched.
+   */
+  private async removeImportLeftovers(envelopeId: string): Promise<void> {
+    const prefixes = [`.renkei-${envelopeId}-`, `..renkei-${envelopeId}-`];
+    const names = await fs.readdir(this.options.importDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (prefixes.some((prefix) => name.startsWith(prefix))) {
+        await fs.rm(path.join(this.options.importDir, name), { force: true });
+      }
+    }
   }
 
   private async receipt(entry: InboxEntry): Promise<void> {
