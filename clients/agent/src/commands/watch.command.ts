@@ -1,7 +1,7 @@
 // `renkei watch`: the office's export and import folders kept in step with the platform (watch/watcher.ts).
 // One watcher per profile (a lock file); SIGINT/SIGTERM finish the current step and exit 0.
 import * as path from 'node:path';
-import { AgentContext, openSession } from '../agent.context';
+import { AgentContext, openSession, profileStoreOf } from '../agent.context';
 import { usageError } from '../agent.errors';
 import { ensureDirectory } from '../files.util';
 import { acquireWatchLock } from '../watch/watch-lock';
@@ -44,6 +44,9 @@ export async function watch(ctx: AgentContext, options: WatchCommandOptions): Pr
   const queueDir = path.join(profile.dir, WATCH_DIR);
   await ensureDirectory(queueDir, 0o700);
   await ensureDirectory(exportDir, 0o755);
+  const otherProfiles = (await profileStoreOf(ctx).list())
+    .filter((other) => other.name !== profile.name)
+    .map(({ officeNumber, serviceTypes }) => ({ officeNumber, serviceTypes }));
   const lock = await acquireWatchLock(path.join(queueDir, 'watch.lock'));
   const watcher = new Watcher(profile, client, {
     exportDir,
@@ -51,6 +54,7 @@ export async function watch(ctx: AgentContext, options: WatchCommandOptions): Pr
     archiveDir: path.resolve(options.archiveDir ?? path.join(exportDir, 'archive')),
     rejectedDir: path.resolve(options.rejectedDir ?? path.join(exportDir, 'rejected')),
     queueDir,
+    otherProfiles,
     once: options.once,
     settleMs: options.settleMs,
     pollIntervalMs: options.pollMs,

@@ -26,8 +26,8 @@ describe(groupExportNames.name, () => {
     const groups = groupExportNames([...b, 'readme.txt', ...a]);
 
     expect(groups.filter((g) => !g.unparsable)).toEqual([
-      { key: '20261124090000_1310000004-43_1320000001-11', names: [...a].sort() },
-      { key: '20261124091500_1310000004-43_1320000001-11', names: [...b].sort() },
+      { key: '20261124090000_1310000004-43_1320000001-11', names: [...a].sort(), sender: PLANNER },
+      { key: '20261124091500_1310000004-43_1320000001-11', names: [...b].sort(), sender: PLANNER },
     ]);
     expect(groups.filter((g) => g.unparsable)).toEqual([
       expect.objectContaining({ names: ['readme.txt'], unparsable: expect.any(String) }),

@@ -10,6 +10,8 @@ import { tryParseFileName } from '@renkei/careplan';
 export interface ExportGroup {
   /** <連番>_<sender>_<recipient>, or `invalid_<n>` for a name that does not parse */
   key: string;
+  /** the sender its names give (absent when a name does not parse) */
+  sender?: { officeNumber: string; serviceType: string | null };
   /** sorted by name */
   names: string[];
   /** the name did not parse: the reason */
@@ -104,7 +106,7 @@ export function groupExportNames(names: readonly string[]): ExportGroup[] {
       continue;
     }
     const key = unitKeyOf(parsed.value.sequence, parsed.value.sender, parsed.value.receiver);
-    const group = groups.get(key) ?? { key, names: [] };
+    const group = groups.get(key) ?? { key, names: [], sender: { ...parsed.value.sender } };
     group.names.push(name);
     groups.set(key, group);
   }

@@ -1,10 +1,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileDirection, generateUnit, SendUnitType } from '@renkei/careplan';
 import { ExitCode } from '../agent.errors';
 import { runCli } from '../cli';
 import { fakeFetch } from '../testing/fake-fetch';
-import { PLANNER, setUpOffices, TEST_ENV, TestOffices } from '../testing/offices';
+import { PLANNER, PROVIDER, setUpOffices, TEST_ENV, TestOffices } from '../testing/offices';
 
 const LOG_FIELDS = new Set([
   'time',
@@ -71,6 +72,45 @@ describe('renkei watch (CLI)', () => {
     for (const line of lines) for (const key of Object.keys(line)) expect(LOG_FIELDS.has(key)).toBe(true);
     // the export files stay until the unit is sent
     expect(readdirSync(exportDir).filter((n) => n.endsWith('.CSV'))).toHaveLength(offices.unit.files.length);
+  });
+
+  it("two profiles sharing an export folder: each watcher leaves the other profile's units alone", async () => {
+    // one home with both offices' profiles (a corporation running a 居宅 and a 訪問介護 on one care system)
+    const home = join(dir, 'shared-home');
+    cpSync(join(offices.plannerHome, 'profiles'), join(home, 'profiles'), { recursive: true });
+    cpSync(join(offices.providerHome, 'profiles'), join(home, 'profiles'), { recursive: true });
+    const exportDir = join(dir, 'shared', 'export');
+    mkdirSync(exportDir, { recursive: true });
+    const theirs = generateUnit({
+      seed: 12,
+      direction: FileDirection.FromProvider,
+      month: '202611',
+      type: SendUnitType.Actual,
+      planner: PLANNER,
+      provider: PROVIDER,
+      sequence: '20261124060000',
+    });
+    for (const file of theirs.files) writeFileSync(join(exportDir, file.fileName), file.bytes);
+    const down = fakeFetch({ 'POST /v1/auth/challenges': () => 'network-error' });
+
+    const result = await run(
+      [
+        ...['--home', home, '--profile', PLANNER.officeNumber, '--json', 'watch'],
+        ...['--export', exportDir, '--import', join(dir, 'shared', 'import'), '--once', '--settle-ms', '0'],
+      ],
+      down.fetch,
+    );
+
+    const events = result.stderr.map((line) => (JSON.parse(line) as { event: string }).event);
+    expect(events).toContain('unit.skipped');
+    expect(events).not.toContain('unit.rejected');
+    expect(events).not.toContain('unit.staged');
+    expect(JSON.parse(result.stdout)).toMatchObject({ rejected: 0 });
+    expect(
+      readdirSync(exportDir)
+        .filter((n) => n.endsWith('.CSV'))
+        .sort(),
+    ).toEqual(theirs.files.map((f) => f.fileName).sort());
   });
 
   it('refuses a second watcher on the same profile (exit 4, WATCH_LOCKED)', async () => {

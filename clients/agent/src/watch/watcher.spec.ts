@@ -429,6 +429,32 @@ describe(Watcher.name, () => {
     });
   });
 
+  it("leaves another profile's units in a shared export folder to that profile's watcher", async () => {
+    const theirs = generateUnit({
+      seed: 11,
+      direction: FileDirection.FromProvider,
+      month: '202611',
+      type: SendUnitType.Actual,
+      planner: PLANNER,
+      provider: PROVIDER,
+      sequence: '20261124113000',
+    });
+    drop(theirs); // the provider's 実績 in the planner's export folder
+    const events: WatchEvent[] = [];
+    const shared = {
+      otherProfiles: [{ officeNumber: PROVIDER.officeNumber, serviceTypes: [PROVIDER.serviceType] }],
+    };
+
+    const first = await watcher('planner', shared, events).run();
+
+    expect(first).toMatchObject({ sent: 0, rejected: 0, pendingOutbox: 0 });
+    expect(exportNames().sort()).toEqual(theirs.files.map((f) => f.fileName).sort());
+    expect(events.filter((e) => e.event === 'unit.skipped')).toHaveLength(1);
+    // without such a profile in the home, it is a unit this office cannot send
+    expect(await watcher('planner').run()).toMatchObject({ rejected: 1 });
+    expect(platform.posts).toHaveLength(0);
+  });
+
   it('imports in ascending ファイル連番 whatever order the units were sent in', async () => {
     drop(unitOf('20261124120000', 3));
     await watcher('planner').run();

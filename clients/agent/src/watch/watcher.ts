@@ -70,6 +70,11 @@ export interface WatcherOptions {
   backoff?: BackoffPolicy;
   /** process what is there and return (no push subscription, no waiting for backoff) */
   once?: boolean;
+  /**
+   * the offices (事業所番号 and service types) of the home's other profiles: their units in a shared export folder
+   * are left for their own watchers, not refused as SENDER_NOT_THIS_OFFICE
+   */
+  otherProfiles?: readonly { officeNumber: string; serviceTypes: readonly string[] }[];
   /** subscribe to delivery's push (default true unless once) */
   push?: boolean;
   log?: (event: WatchEvent) => void;
@@ -111,6 +116,8 @@ export class Watcher {
   private inboxNextAt = 0;
   private lastPollAt = 0;
   private waitingOn: string | undefined;
+  /** units of another profile already reported as left alone */
+  private readonly leftAlone = new Set<string>();
   private readonly summary: WatchSummary = {
     sent: 0,
     archived: 0,
@@ -248,6 +255,19 @@ export class Watcher {
   }
 
   private async takeGroup(group: ExportGroup): Promise<void> {
+    if (group.sender && this.belongsToAnotherProfile(group.sender)) {
+      if (!this.leftAlone.has(group.key)) {
+        this.leftAlone.add(group.key);
+        this.log({
+          level: 'info',
+          event: 'unit.skipped',
+          unit: group.key,
+          files: group.names,
+          ja: `送信単位 ${group.key} は別のプロファイル (${group.sender.officeNumber}) の送信単位です。そのプロファイルの renkei watch が送信します`,
+        });
+      }
+      return;
+    }
     if (group.unparsable !== undefined) {
       await this.rejectExport(group.key, group.names, [`ファイル名が正しくありません: ${group.unparsable}`], {
         code: 'FILE_NAME_INVALID',
@@ -322,6 +342,24 @@ export class Watcher {
       files: staged.files.map((f) => f.name),
       ja: `送信単位を検出しました ${staged.key} (${staged.files.length} ファイル)`,
     });
+  }
+
+  /** the sender is not this profile's office but another profile's of the same home */
+  private belongsToAnotherProfile(sender: { officeNumber: string; serviceType: string | null }): boolean {
+    const own = this.profile.settings;
+    if (
+      sender.officeNumber === own.officeNumber &&
+      sender.serviceType !== null &&
+      own.serviceTypes.includes(sender.serviceType)
+    ) {
+      return false;
+    }
+    return (this.options.otherProfiles ?? []).some(
+      (other) =>
+        other.officeNumber === sender.officeNumber &&
+        sender.serviceType !== null &&
+        other.serviceTypes.includes(sender.serviceType),
+    );
   }
 
   /** a unit to the same recipient with a later ファイル連番 that may have reached the platform already */
