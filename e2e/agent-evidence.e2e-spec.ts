@@ -17,6 +17,7 @@ import {
   startStandalonePlatform,
   type AgentOffice,
 } from '@renkei/harness';
+import { readCsvRows } from '@renkei/testing';
 
 const A = { officeNumber: '1310000011', serviceType: '43' };
 const B = { officeNumber: '1310000029', serviceType: '11' };
@@ -70,19 +71,6 @@ const jst = (iso: string | null | undefined): string =>
   iso ? new Date(Date.parse(iso) + JST_MS).toISOString().slice(0, 19).replace('T', ' ') : '';
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** RFC 4180 as the report writer writes it: every text cell quoted, numbers bare, CRLF rows */
-function readCsv(text: string): string[][] {
-  expect(text.endsWith('\r\n')).toBe(true);
-  return text
-    .slice(0, -2)
-    .split('\r\n')
-    .map((line) =>
-      [...line.matchAll(/("((?:[^"]|"")*)"|[^,]*)(,|$)/g)]
-        .slice(0, -1)
-        .map((m) => (m[2] !== undefined ? m[2].replace(/""/g, '"') : m[1])),
-    );
-}
 
 describe('agent evidence CSV (standalone)', () => {
   let platform: PlatformUnderTest;
@@ -218,7 +206,7 @@ describe('agent evidence CSV (standalone)', () => {
       const csv = await readFile(out);
       // MS932: the Japanese header is in Shift_JIS bytes, not UTF-8
       expect(csv.includes(Buffer.from('方向', 'utf8'))).toBe(false);
-      const [header, ...rows] = readCsv(iconv.decode(csv, 'cp932'));
+      const [header, ...rows] = readCsvRows(iconv.decode(csv, 'cp932'));
       expect(header).toEqual(HEADER);
       expect(rows).toHaveLength(result.rows.length);
       const fileCount = [...expected.values()].reduce((n, e) => n + e.unit.files.length, 0);
@@ -277,7 +265,7 @@ describe('agent evidence CSV (standalone)', () => {
       out,
     ]);
     expect(empty).toMatchObject({ rows: [], envelopes: { sent: 0, received: 0 } });
-    expect(readCsv(iconv.decode(await readFile(out), 'cp932'))).toEqual([HEADER]);
+    expect(readCsvRows(iconv.decode(await readFile(out), 'cp932'))).toEqual([HEADER]);
 
     const again = await runRenkei(a, ['evidence', '--month', '202001', '--out', out]);
     expect(again.exitCode).toBe(3);

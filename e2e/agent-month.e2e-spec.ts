@@ -28,7 +28,7 @@ import {
   type PlatformUnderTest,
 } from '@renkei/harness';
 import { platformServices } from '@renkei/standalone';
-import { readInfraEnv, type RunningProcess } from '@renkei/testing';
+import { readCsvRows, readInfraEnv, type RunningProcess } from '@renkei/testing';
 
 const A: AgentParty = { officeNumber: '1310000011', serviceType: '43' };
 const P1: AgentParty = { officeNumber: '1310000029', serviceType: '11' };
@@ -416,7 +416,7 @@ describe.each(['standalone', 'cluster'] as const)('a month through renkei watch 
     for (const month of months) {
       const out = path.join(work, `evidence-${mode}-${month}.csv`);
       await cli.json(agent, ['evidence', '--month', month, '--out', out]);
-      const [, ...lines] = readCsv(iconv.decode(await readFile(out), 'cp932'));
+      const [, ...lines] = readCsvRows(iconv.decode(await readFile(out), 'cp932'));
       rows.push(...lines);
     }
     // 方向, 封筒ID, ファイル連番, ファイル名, サイズ, SHA-256, 送信元, 送信先, 受付, 配信可能, ダウンロード, 受領日時, 受領結果, マニフェスト
@@ -470,16 +470,4 @@ function loggedEvents(log: string, event: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.includes(`"event":"${event}"`))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** RFC 4180 as the report writer writes it: every text cell quoted, numbers bare, CRLF rows */
-function readCsv(text: string): string[][] {
-  return text
-    .slice(0, -2)
-    .split('\r\n')
-    .map((line) =>
-      [...line.matchAll(/("((?:[^"]|"")*)"|[^,]*)(,|$)/g)]
-        .slice(0, -1)
-        .map((m) => (m[2] !== undefined ? m[2].replace(/""/g, '"') : m[1])),
-    );
 }

@@ -5,3 +5,4 @@ export * from '@renkei/pki';
 export * from './authenticate';
 export * from './process';
 export * from './openapi';
+export * from './csv';

@@ -1,4 +1,5 @@
 import * as iconv from 'iconv-lite';
+import { readCsvRows } from '@renkei/testing';
 import { EVIDENCE_CSV_HEADER, evidenceCsv, evidenceCsvCells, evidenceRows, ms932Text } from './evidence-csv';
 import { EnvelopeReceiptChecks } from './evidence-verify';
 import { PLANNER, PROVIDER, timelineItem } from './fixtures/timeline-items';
@@ -7,19 +8,6 @@ const VERIFIED: EnvelopeReceiptChecks = {
   acceptance: { state: 'verified', source: 'local' },
   recipient: { state: 'verified', source: 'platform' },
 };
-
-/** a minimal RFC 4180 reader: quoted cells with "" escapes, CRLF rows */
-function readCsv(text: string): string[][] {
-  expect(text.endsWith('\r\n')).toBe(true);
-  return text
-    .slice(0, -2)
-    .split('\r\n')
-    .map((line) =>
-      [...line.matchAll(/("((?:[^"]|"")*)"|[^,]*)(,|$)/g)]
-        .slice(0, -1)
-        .map((m) => (m[2] !== undefined ? m[2].replace(/""/g, '"') : m[1])),
-    );
-}
 
 describe(evidenceRows.name, () => {
   const sent = timelineItem({
@@ -143,7 +131,7 @@ describe(evidenceCsv.name, () => {
     // MS932, not UTF-8: 送 is 0x91 0x97 in Shift_JIS
     expect(csv.includes(Buffer.from('送信', 'utf8'))).toBe(false);
     expect(csv.includes(iconv.encode('送信', 'cp932'))).toBe(true);
-    const [header, row] = readCsv(iconv.decode(csv, 'cp932'));
+    const [header, row] = readCsvRows(iconv.decode(csv, 'cp932'));
     expect(header).toEqual(EVIDENCE_CSV_HEADER);
     expect(row[0]).toBe('送信');
     expect(row[5]).toBe(ms932Text('利用票_①−〜.CSV'));
@@ -158,6 +146,6 @@ describe(evidenceCsv.name, () => {
 
   it('writes only the header for a month without traffic', () => {
     const text = iconv.decode(evidenceCsv([]), 'cp932');
-    expect(readCsv(text)).toEqual([[...EVIDENCE_CSV_HEADER]]);
+    expect(readCsvRows(text)).toEqual([[...EVIDENCE_CSV_HEADER]]);
   });
 });
