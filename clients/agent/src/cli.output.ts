@@ -16,6 +16,7 @@ import type { DemoResult } from './commands/demo.command';
 import type { ApiCommandResult, ApiListening } from './commands/api.command';
 import type { ApiLogEntry } from './api/local-api.server';
 import type { OfficeStatusResult } from './commands/office-status.command';
+import type { WatchStatus } from './commands/watch-status';
 import type { LocalCertificateExpiry } from './certificate-expiry.util';
 import type { RegisterResult } from './commands/licence.command';
 import type { EnvelopeItem, Licence, LicenceState } from './platform-client';
@@ -61,7 +62,8 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         --once: 今ある分だけ処理して終了 (cron 向け。待ちが残れば終了コード 5)
   status [--offline]
         事業所の状態: 電子証明書の有効期限 (この端末の証明書から、オフラインでも) と
-        プラットフォームの登録内容 (GET /v1/offices/me)。期限の60日前から警告を表示
+        プラットフォームの登録内容 (GET /v1/offices/me)。期限の60日前から警告を表示。
+        renkei watch の送受信待ち (送信キュー・取込の状況、要対応の項目) も表示
   status <envelopeId>
         封筒の状態と経過 (timeline)
   api [--port N]
@@ -331,7 +333,43 @@ export function formatOfficeStatus(r: OfficeStatusResult): string {
       throw new Error(`unknown platform view ${JSON.stringify(unknown)}`);
     }
   }
+  lines.push(...watchStatusLines(r.watch));
   return lines.join('\n');
+}
+
+function watchStatusLines(w: WatchStatus): string[] {
+  const title = '  自動送受信 (renkei watch)';
+  if (!w.configured) return [`${title}: このプロファイルではまだ使われていません`];
+  const o = w.outbox.counts;
+  const i = w.inbox.counts;
+  const mark = w.inbox.mark;
+  const lines = [
+    `${title}: ${w.running ? `動作中 (pid ${w.pid})` : '停止中'}${w.staleLockPid === undefined ? '' : ` (前回の watch pid ${w.staleLockPid} は終了しています)`}`,
+    `    送信: 封かん待ち ${o.staged} / 送信待ち ${o.sealed} / 保管待ち ${o.sent} / 保管済み ${o.archived} / 拒否 ${o.refused}`,
+    `    受信: 取込中 ${i.importing} / 受領証明待ち ${i.imported} / 受領済み ${i.receipted} / 受領拒否 ${i.rejected}` +
+      `  処理済みの着信番号 ${mark.since}${mark.updatedAt ? ` (${jstDateTime(mark.updatedAt)} JST)` : ''}`,
+  ];
+  const { total, units } = w.outbox.waiting;
+  if (total > 0) lines.push(`    未送信の送信単位 ${total} 件 (古い順):`);
+  for (const u of units) {
+    const next = u.nextAttemptAt ? `  次回 ${jstDateTime(u.nextAttemptAt)} JST` : '';
+    lines.push(
+      `      ${u.key}  ${u.state}  試行 ${u.attempts} 回${next}${u.lastError ? `  [${u.lastError.code}]` : ''}`,
+    );
+  }
+  if (total > units.length) lines.push(`      ほか ${total - units.length} 件`);
+  const imports = w.inbox.waiting;
+  if (imports.total > 0) lines.push(`    取込が終わっていない受信 ${imports.total} 件:`);
+  for (const e of imports.entries)
+    lines.push(`      封筒ID ${e.envelopeId}  連番 ${e.fileSequence}  ${e.state}`);
+  if (imports.total > imports.entries.length)
+    lines.push(`      ほか ${imports.total - imports.entries.length} 件`);
+  lines.push(
+    ...(w.attention.length === 0
+      ? ['    要対応: なし']
+      : w.attention.map((a) => `    要対応 [${a.code}] ${a.message}`)),
+  );
+  return lines;
 }
 
 const LICENCE_STATE_LABEL: Record<LicenceState, string> = {

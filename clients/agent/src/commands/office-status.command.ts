@@ -1,10 +1,13 @@
 // `renkei status` without an envelope id: the office's own status. The certificate's expiry comes from the
 // profile's certificate, so it answers offline; the platform's view (GET /v1/offices/me) is added when the
-// platform answers, and when it does not the reason is reported instead of failing the command.
+// platform answers, and when it does not the reason is reported instead of failing the command. The local state of
+// `renkei watch` (watch-status.ts) comes from the profile's queue directory, also offline.
 import { AgentContext, openSession, platformUrlOf } from '../agent.context';
 import { AgentError, AgentErrorCode } from '../agent.errors';
 import { certificateExpiryOf, LocalCertificateExpiry } from '../certificate-expiry.util';
 import type { OwnOffice } from '../platform-client';
+import { watchQueueDir } from './watch.command';
+import { watchStatus, WatchStatus } from './watch-status';
 
 export interface OfficeStatusOptions {
   /** do not ask the platform */
@@ -28,6 +31,8 @@ export interface OfficeStatusResult {
   platformUrl: string;
   certificate: LocalCertificateExpiry & { sha256: string };
   platform: PlatformView;
+  /** the profile's `renkei watch` queue; its `attention` is what monitoring looks at (the exit code stays 0) */
+  watch: WatchStatus;
 }
 
 export async function officeStatus(
@@ -35,7 +40,8 @@ export async function officeStatus(
   options: OfficeStatusOptions = {},
 ): Promise<OfficeStatusResult> {
   const { profile, client } = await openSession(ctx);
-  const local = certificateExpiryOf(profile.certificatePem, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const local = certificateExpiryOf(profile.certificatePem, now);
   return {
     officeNumber: profile.settings.officeNumber,
     serviceTypes: profile.settings.serviceTypes,
@@ -46,6 +52,8 @@ export async function officeStatus(
     platform: options.offline
       ? { state: 'offline' }
       : await platformView(() => client.getOwnOffice(), profile.settings.certificateSha256),
+    // the queue directory as watch.command.ts derives it
+    watch: await watchStatus(watchQueueDir(profile.dir), now),
   };
 }
 

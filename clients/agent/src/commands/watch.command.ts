@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AgentContext, openSession, profileStoreOf } from '../agent.context';
 import { usageError } from '../agent.errors';
 import { ensureDirectory } from '../files.util';
-import { acquireWatchLock } from '../watch/watch-lock';
+import { acquireWatchLock, WATCH_LOCK_FILE } from '../watch/watch-lock';
 import { Watcher, WatchEvent, WatchSummary } from '../watch/watcher';
 
 export interface WatchCommandOptions {
@@ -32,6 +32,10 @@ export interface WatchResult extends WatchSummary {
 /** the durable queue of a profile: <profile dir>/watch */
 export const WATCH_DIR = 'watch';
 
+export function watchQueueDir(profileDir: string): string {
+  return path.join(profileDir, WATCH_DIR);
+}
+
 export async function watch(ctx: AgentContext, options: WatchCommandOptions): Promise<WatchResult> {
   const exportDir = path.resolve(options.exportDir);
   const importDir = path.resolve(options.importDir);
@@ -41,13 +45,13 @@ export async function watch(ctx: AgentContext, options: WatchCommandOptions): Pr
     );
   }
   const { profile, client } = await openSession(ctx);
-  const queueDir = path.join(profile.dir, WATCH_DIR);
+  const queueDir = watchQueueDir(profile.dir);
   await ensureDirectory(queueDir, 0o700);
   await ensureDirectory(exportDir, 0o755);
   const otherProfiles = (await profileStoreOf(ctx).list())
     .filter((other) => other.name !== profile.name)
     .map(({ officeNumber, serviceTypes }) => ({ officeNumber, serviceTypes }));
-  const lock = await acquireWatchLock(path.join(queueDir, 'watch.lock'));
+  const lock = await acquireWatchLock(path.join(queueDir, WATCH_LOCK_FILE));
   const watcher = new Watcher(profile, client, {
     exportDir,
     importDir,

@@ -4,6 +4,9 @@ import { promises as fs } from 'node:fs';
 import { AgentError, ExitCode } from '../agent.errors';
 import { WatchErrorCode } from './watch.errors';
 
+/** the lock's file name in a profile's queue directory */
+export const WATCH_LOCK_FILE = 'watch.lock';
+
 export interface WatchLock {
   release(): Promise<void>;
 }
@@ -50,6 +53,15 @@ export async function acquireWatchLock(
   );
 }
 
+/** who holds the lock `file`, and whether that process lives (undefined: no lock, or an unreadable one) */
+export async function watchLockOwner(
+  file: string,
+  isAlive: (pid: number) => boolean = processAlive,
+): Promise<{ pid: number; alive: boolean } | undefined> {
+  const pid = await readOwner(file);
+  return pid === undefined ? undefined : { pid, alive: isAlive(pid) };
+}
+
 async function readOwner(file: string): Promise<number | undefined> {
   try {
     const pid = Number.parseInt((await fs.readFile(file, 'utf8')).trim(), 10);
@@ -59,6 +71,7 @@ async function readOwner(file: string): Promise<number | undefined> {
   }
 }
 
+/** alive, or not ours to signal (EPERM: another user's process) */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
