@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { Client as MinioClient } from 'minio';
 import { Pool } from 'pg';
+import { createTopicsReady } from '@renkei/platform';
 import { uniqueName, type InfraEnv } from '@renkei/testing';
 import { percentile, round, type BenchResult } from './lib/report';
 
@@ -76,10 +77,7 @@ export async function benchKafka(env: InfraEnv): Promise<BenchResult[]> {
   const admin = kafka.admin();
   const topic = `bench.${uniqueName('raw')}`;
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: KAFKA_PARTITIONS, replicationFactor: 1 }],
-  });
+  await createTopicsReady(admin, [{ topic, numPartitions: KAFKA_PARTITIONS, replicationFactor: 1 }]);
   try {
     const value = randomBytes(KAFKA_MESSAGE_BYTES);
     const producer = kafka.producer({

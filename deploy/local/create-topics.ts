@@ -2,6 +2,7 @@
 // Run by deploy/local/infra after Kafka is up:  KAFKA_BROKERS=127.0.0.1:59092 node tools/run-ts.mjs deploy/local/create-topics.ts
 import { Kafka, logLevel } from 'kafkajs';
 import { allTopicSpecs, type TopicSpec } from '@renkei/contracts';
+import { createTopicsReady } from '@renkei/platform';
 
 function topicConfig(spec: TopicSpec): { name: string; value: string }[] {
   const entries: { name: string; value: string }[] = [{ name: 'cleanup.policy', value: spec.cleanupPolicy }];
@@ -24,15 +25,15 @@ async function main(): Promise<void> {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
+      await createTopicsReady(
+        admin,
+        missing.map((spec) => ({
           topic: spec.name,
           numPartitions: spec.partitions,
           replicationFactor: 1,
           configEntries: topicConfig(spec),
         })),
-      });
+      );
     }
     const metadata = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
     for (const spec of specs) {

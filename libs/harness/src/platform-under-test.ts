@@ -13,7 +13,7 @@ import {
   type DevCa,
 } from '@renkei/pki';
 import { migrateServices, type ServiceDefinition } from '@renkei/platform';
-import { deleteTestTopics, withKafkaAdmin } from '@renkei/platform/testing';
+import { createTopicsReady, deleteTestTopics, withKafkaAdmin } from '@renkei/platform/testing';
 import { Client as MinioClient } from 'minio';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -209,14 +209,14 @@ export async function startClusterPlatform(options: ClusterOptions): Promise<Pla
   await minio.makeBucket(bucket);
   // every registry topic and its .dlq, with the registry's partitions, in one admin round trip
   await withKafkaAdmin(infra.kafkaBrokers, (kafka) =>
-    kafka.createTopics({
-      waitForLeaders: true,
-      topics: allTopicSpecs().map((spec) => ({
+    createTopicsReady(
+      kafka,
+      allTopicSpecs().map((spec) => ({
         topic: `${topicPrefix}${spec.name}`,
         numPartitions: spec.partitions,
         replicationFactor: 1,
       })),
-    }),
+    ),
   );
   const ports = Object.fromEntries(
     await Promise.all(EXCHANGE_SERVICES.map(async (service) => [service, await freePort()] as const)),

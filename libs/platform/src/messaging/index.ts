@@ -4,3 +4,4 @@ export * from './kafka-event-bus';
 export { DEFAULT_RETRY_POLICY, RETRIES_EXHAUSTED, backoffMs, resolveRetryPolicy } from './message-delivery';
 export * from './messaging.metrics';
 export * from './platform-logger';
+export * from './kafka-topics.util';

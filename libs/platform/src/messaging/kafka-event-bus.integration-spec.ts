@@ -4,7 +4,12 @@ import { expectEventually, readInfraEnv, uniqueName } from '@renkei/testing';
 import { describeEventBusContract } from './event-bus.contract';
 import { PermanentMessageError } from './event-bus';
 import { KafkaEventBus } from './kafka-event-bus';
-import { createTestTopics, deleteTestTopics, withKafkaAdmin } from './fixtures/kafka-topics';
+import {
+  createTestTopics,
+  createTopicsReady,
+  deleteTestTopics,
+  withKafkaAdmin,
+} from './fixtures/kafka-topics';
 import { silentLogger } from './platform-logger';
 
 const topic = Topics.platformProbeRecorded.name;
@@ -129,10 +134,7 @@ describe(KafkaEventBus.name, () => {
 
     // once the DLQ is back the message lands there and the consumer moves on (nothing left retrying)
     await withKafkaAdmin(kafkaBrokers, (admin) =>
-      admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: dlq, numPartitions: 3, replicationFactor: 1 }],
-      }),
+      createTopicsReady(admin, [{ topic: dlq, numPartitions: 3, replicationFactor: 1 }]),
     );
     const dead: string[] = [];
     const dlqReader = await sut.subscribe({
