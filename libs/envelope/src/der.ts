@@ -78,8 +78,18 @@ export function sameIssuerAndSerial(a: pkijs.IssuerAndSerialNumber, cert: pkijs.
 
 /** Throws INVALID_KEY unless `key` is a private key whose public half is the certificate's. */
 export function assertKeyMatchesCertificate(certDer: Uint8Array, key: KeyObject, who: string): void {
+  const publicKey = wrap(
+    EnvelopeErrorCode.INVALID_KEY,
+    `${who} private key is not usable`,
+    () => new X509Certificate(certDer).publicKey,
+  );
+  assertKeyMatchesPublicKey(publicKey, key, who);
+}
+
+/** Throws INVALID_KEY unless `key` is a private key whose public half is `publicKey`. */
+export function assertKeyMatchesPublicKey(publicKey: KeyObject, key: KeyObject, who: string): void {
   const matches = wrap(EnvelopeErrorCode.INVALID_KEY, `${who} private key is not usable`, () => {
-    const fromCert = new X509Certificate(certDer).publicKey.export({ type: 'spki', format: 'der' });
+    const fromCert = publicKey.export({ type: 'spki', format: 'der' });
     const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
     return key.type === 'private' && fromCert.equals(fromKey);
   });

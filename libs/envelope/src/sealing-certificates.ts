@@ -1,8 +1,8 @@
 // What sealing needs from a certificate (its public key, its IssuerAndSerialNumber, whether the key is one the
 // format allows), read once per certificate: an office seals unit after unit with the same two certificates, and
 // reading one (X509Certificate, the key object) costs about as much as encrypting 100 KB.
-import { createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
-import { sha256Hex, wrap } from './der';
+import { KeyObject, X509Certificate } from 'node:crypto';
+import { assertKeyMatchesPublicKey, sha256Hex, wrap } from './der';
 import { readRoot } from './der-reader';
 import { encodeDer, issuerAndSerialNumberElement } from './der-writer';
 import { EnvelopeError, EnvelopeErrorCode } from './envelope.errors';
@@ -76,17 +76,7 @@ export class SealingCertificates {
   /** Throws INVALID_KEY unless `key` is a private key whose public half is the certificate's. */
   assertKeyMatches(cert: SealingCertificate, key: KeyObject, who: string): void {
     if (this.matchedKeys.get(cert)?.has(key) === true) return;
-    const matches = wrap(EnvelopeErrorCode.INVALID_KEY, `${who} private key is not usable`, () => {
-      const fromCert = cert.publicKey.export({ type: 'spki', format: 'der' });
-      const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
-      return key.type === 'private' && fromCert.equals(fromKey);
-    });
-    if (!matches) {
-      throw new EnvelopeError(
-        EnvelopeErrorCode.INVALID_KEY,
-        `${who} private key does not match the ${who} certificate`,
-      );
-    }
+    assertKeyMatchesPublicKey(cert.publicKey, key, who);
     const keys = this.matchedKeys.get(cert) ?? new WeakSet<KeyObject>();
     keys.add(key);
     this.matchedKeys.set(cert, keys);
