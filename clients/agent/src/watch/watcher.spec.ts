@@ -429,6 +429,40 @@ describe(Watcher.name, () => {
     });
   });
 
+  it('a receipt recorded whose answer was lost: the journal catches up from the inbox, nothing posted again', async () => {
+    drop(unitOf('20261124105930'));
+    await watcher('planner').run();
+    const [envelopeId] = platform.posts;
+    const client = platform.clientFor(PROVIDER);
+    let posted = 0;
+    const lostAnswer = new Watcher(
+      provider,
+      {
+        ...client,
+        postReceipt: async (id, der) => {
+          posted += 1;
+          await client.postReceipt(id, der);
+          throw unreachable(); // recorded by the platform, the answer never arrives
+        },
+      },
+      { ...folders('provider'), once: true, settleMs: 0, backoff: NO_WAIT },
+    );
+    expect(await lostAnswer.run()).toMatchObject({ imported: 1, receipted: 0 });
+    const journal = new InboxJournal(folders('provider').queueDir);
+    expect((await journal.get(envelopeId))?.state).toBe('imported');
+
+    const restarted = new Watcher(
+      provider,
+      { ...client, postReceipt: () => Promise.reject(new Error('must not post again')) },
+      { ...folders('provider'), once: true, settleMs: 0, backoff: NO_WAIT },
+    );
+
+    expect(await restarted.run()).toMatchObject({ imported: 0, receipted: 1 });
+    expect((await journal.get(envelopeId))?.state).toBe('receipted');
+    expect(posted).toBe(1);
+    expect(platform.envelopes.get(envelopeId)?.downloads).toBe(1);
+  });
+
   it("leaves another profile's units in a shared export folder to that profile's watcher", async () => {
     const theirs = generateUnit({
       seed: 11,

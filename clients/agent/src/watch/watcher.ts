@@ -637,6 +637,12 @@ export class Watcher {
           item.recipient.officeNumber === this.profile.settings.officeNumber &&
           (item.status === 'available' || item.status === 'downloaded'),
       );
+      // a receipt the platform recorded whose answer was lost (a crash, a cut connection): the journal catches up
+      for (const item of listed) {
+        if (item.status !== 'receipted') continue;
+        const entry = await this.journal.get(item.envelopeId);
+        if (entry?.state === 'imported') await this.markReceipted(entry, item.receiptedAt ?? undefined);
+      }
       const pending: EnvelopeItem[] = [];
       for (const item of items) {
         const entry = await this.journal.get(item.envelopeId);
@@ -793,10 +799,18 @@ export class Watcher {
       receivedAt: new Date(entry.receivedAt),
     });
     const receiptSha256 = await this.postReceipt(entry.envelopeId, der);
+    await this.markReceipted(entry, undefined, receiptSha256);
+  }
+
+  private async markReceipted(
+    entry: InboxEntry,
+    receiptedAt?: string,
+    receiptSha256?: string,
+  ): Promise<void> {
     await this.journal.save({
       ...entry,
       state: 'receipted',
-      receiptedAt: this.now().toISOString(),
+      receiptedAt: receiptedAt ?? this.now().toISOString(),
       ...(receiptSha256 ? { receiptSha256 } : {}),
     });
     this.summary.receipted += 1;
