@@ -364,6 +364,13 @@ function watchStatusLines(w: WatchStatus): string[] {
     lines.push(`      封筒ID ${e.envelopeId}  連番 ${e.fileSequence}  ${e.state}`);
   if (imports.total > imports.entries.length)
     lines.push(`      ほか ${imports.total - imports.entries.length} 件`);
+  const failing = w.inbox.failing;
+  if (failing) {
+    lines.push(
+      `    受信に失敗中: ${jstDateTime(failing.failingSince)} JST から、試行 ${failing.attempts} 回、` +
+        `次回 ${jstDateTime(failing.nextAttemptAt)} JST  [${failing.lastError.code}]`,
+    );
+  }
   lines.push(
     ...(w.attention.length === 0
       ? ['    要対応: なし']

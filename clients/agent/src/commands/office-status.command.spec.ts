@@ -8,7 +8,7 @@ import { runCli } from '../cli';
 import type { OwnOffice } from '../platform-client';
 import { saveTestProfile, TEST_ENV, testContext } from '../testing/offices';
 import { authRoutes, fakeFetch, FakeRoute } from '../testing/fake-fetch';
-import { InboxEntry, InboxJournal, InboxMark } from '../watch/inbox.journal';
+import { InboxEntry, InboxFailureRecord, InboxJournal, InboxMark } from '../watch/inbox.journal';
 import { OutboxStore, OutboxUnit } from '../watch/outbox.store';
 import { officeStatus } from './office-status.command';
 import { WatchStatus } from './watch-status';
@@ -363,6 +363,52 @@ describe(officeStatus.name, () => {
           message: expect.stringContaining('送信待ち 0 件、取込待ち 1 件が処理されません'),
         },
       ]);
+    });
+
+    it('tells why receiving fails: an import conflict at once, anything else once it has lasted an hour', async () => {
+      mkdirSync(queueDir, { recursive: true });
+      const record = new InboxFailureRecord(queueDir);
+      const unreachable = { code: 'PLATFORM_UNREACHABLE', message: 'connect ECONNREFUSED' };
+      await record.failed(unreachable, 3, ago(-MINUTE), ago(50 * MINUTE));
+      await record.failed(unreachable, 4, ago(-MINUTE), ago(MINUTE));
+
+      const recent = configured(await statusNow());
+
+      expect(recent.inbox.failing).toEqual({
+        version: 1,
+        failingSince: ago(50 * MINUTE).toISOString(),
+        attempts: 4,
+        nextAttemptAt: ago(-MINUTE).toISOString(),
+        lastError: { ...unreachable, at: ago(MINUTE).toISOString() },
+      });
+      expect(recent.attention).toEqual([]);
+
+      t0 += 20 * MINUTE; // failing for 70 minutes now
+      expect(configured(await statusNow()).attention).toEqual([
+        {
+          code: 'WATCH_INBOX_FAILING',
+          message: expect.stringContaining(
+            '受信が 1 時間 失敗し続けています (試行 4 回、最後のエラー: [PLATFORM_UNREACHABLE]',
+          ),
+        },
+      ]);
+
+      await record.succeeded();
+      await record.failed(
+        {
+          code: 'WATCH_IMPORT_CONFLICT',
+          message: '取込フォルダに同じ名前で内容の違うファイルがあります: A.CSV',
+        },
+        1,
+        ago(-MINUTE),
+        ago(0),
+      );
+      expect(configured(await statusNow()).attention).toEqual([
+        { code: 'WATCH_IMPORT_BLOCKED', message: expect.stringContaining('A.CSV') },
+      ]);
+
+      await record.succeeded();
+      expect(configured(await statusNow()).inbox.failing).toBeNull();
     });
 
     it('needs nobody when everything is sent and imported, running or not', async () => {

@@ -6,9 +6,17 @@ import { Dirent, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { jstDateTime } from '../evidence/evidence-month';
 import { readJson } from '../watch/durable-fs';
-import { InboxEntry, InboxJournal, InboxMark, InboxState } from '../watch/inbox.journal';
+import {
+  InboxEntry,
+  InboxFailure,
+  InboxFailureRecord,
+  InboxJournal,
+  InboxMark,
+  InboxState,
+} from '../watch/inbox.journal';
 import { byImportOrder, OutboxState, OutboxStore, OutboxUnit, UNIT_FILE } from '../watch/outbox.store';
 import { WATCH_LOCK_FILE, watchLockOwner } from '../watch/watch-lock';
+import { WatchErrorCode } from '../watch/watch.errors';
 
 /** what needs a person; monitoring looks at a non-empty `attention` (`renkei status` exits 0 either way) */
 export enum WatchAttentionCode {
@@ -20,6 +28,10 @@ export enum WatchAttentionCode {
   WATCH_IMPORT_STALLED = 'WATCH_IMPORT_STALLED',
   /** units wait and no watcher holds the lock */
   WATCH_NOT_RUNNING = 'WATCH_NOT_RUNNING',
+  /** receiving has been failing for more than an hour (the platform unreachable, refusing…) */
+  WATCH_INBOX_FAILING = 'WATCH_INBOX_FAILING',
+  /** receiving stops at a file of the same name and other contents in the import folder: a person must move it */
+  WATCH_IMPORT_BLOCKED = 'WATCH_IMPORT_BLOCKED',
   /** a state file of the queue cannot be read (the watcher stops on it too: WatchErrorCode) */
   WATCH_QUEUE_CORRUPT = 'WATCH_QUEUE_CORRUPT',
 }
@@ -67,6 +79,8 @@ export type WatchStatus =
         waiting: { total: number; entries: WaitingImport[] };
         /** every arrival numbered up to `since` is receipted or rejected (0 and null: never written) */
         mark: { since: number; updatedAt: string | null };
+        /** why the last pass over the inbox failed, while it keeps failing (null: the last pass worked) */
+        failing: InboxFailure | null;
       };
       attention: WatchAttention[];
     };
@@ -90,6 +104,7 @@ export async function watchStatus(queueDir: string, now: Date): Promise<WatchSta
     .filter((e) => e.state === 'importing' || e.state === 'imported')
     .sort((a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt));
   const running = lock?.alive === true;
+  const failing = await new InboxFailureRecord(queueDir).read();
   return {
     configured: true,
     queueDir,
@@ -103,6 +118,7 @@ export async function watchStatus(queueDir: string, now: Date): Promise<WatchSta
       counts: countBy(entries, INBOX_STATES),
       waiting: { total: waitingImports.length, entries: waitingImports.slice(0, LISTED).map(waitingImport) },
       mark: await readMark(queueDir),
+      failing: failing ?? null,
     },
     attention: [
       ...(!running && (waitingUnits.length > 0 || waitingImports.length > 0)
@@ -111,6 +127,7 @@ export async function watchStatus(queueDir: string, now: Date): Promise<WatchSta
       ...waitingUnits.flatMap((u) => stalledUnit(u, now)),
       ...units.flatMap((u) => refusedUnit(u, now)),
       ...waitingImports.flatMap((e) => stalledImport(e, now)),
+      ...(failing ? failingInbox(failing, now) : []),
       ...corrupt.map((file) => ({
         code: WatchAttentionCode.WATCH_QUEUE_CORRUPT,
         message: `renkei watch の記録を読めません (queue state unreadable): ${file}。サポートに連絡してください`,
@@ -260,6 +277,26 @@ function stalledImport(e: InboxEntry, now: Date): WatchAttention[] {
     {
       code: WatchAttentionCode.WATCH_IMPORT_STALLED,
       message: `受信した送信単位 (封筒ID ${e.envelopeId}、連番 ${e.fileSequence}) が ${elapsedJa(stuck)} ${step}のままです`,
+    },
+  ];
+}
+
+function failingInbox(failure: InboxFailure, now: Date): WatchAttention[] {
+  const { code, message } = failure.lastError;
+  if (code === WatchErrorCode.WATCH_IMPORT_CONFLICT) {
+    return [
+      {
+        code: WatchAttentionCode.WATCH_IMPORT_BLOCKED,
+        message: `受信を止めています: ${message}。そのファイルを取込フォルダから移すと、受信を再開します`,
+      },
+    ];
+  }
+  const failingFor = now.getTime() - Date.parse(failure.failingSince);
+  if (!(failingFor > STALLED_AFTER_MS)) return [];
+  return [
+    {
+      code: WatchAttentionCode.WATCH_INBOX_FAILING,
+      message: `受信が ${elapsedJa(failingFor)} 失敗し続けています (試行 ${failure.attempts} 回、最後のエラー: [${code}] ${message})`,
     },
   ];
 }

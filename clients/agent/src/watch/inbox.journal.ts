@@ -131,3 +131,56 @@ export class InboxMark {
     await writeDurable(this.file, `${JSON.stringify(mark, null, 2)}\n`);
   }
 }
+
+/** why receiving stopped, as the watcher last saw it (absent while receiving works) */
+export interface InboxFailure {
+  version: 1;
+  /** when the current run of failures began */
+  failingSince: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: { code: string; message: string; at: string };
+}
+
+/**
+ * <queue>/inbox-failure.json: written when a pass over the inbox fails (the platform unreachable, an import
+ * conflict…) and removed when one succeeds, so `renkei status` can tell a person why nothing is imported.
+ */
+export class InboxFailureRecord {
+  readonly file: string;
+
+  constructor(queueDir: string) {
+    this.file = path.join(queueDir, 'inbox-failure.json');
+  }
+
+  async read(): Promise<InboxFailure | undefined> {
+    try {
+      const stored = await readJson<InboxFailure>(this.file);
+      return stored?.version === 1 ? stored : undefined;
+    } catch (error) {
+      if (error instanceof SyntaxError) return undefined;
+      throw error;
+    }
+  }
+
+  async failed(
+    error: { code: string; message: string },
+    attempts: number,
+    nextAttemptAt: Date,
+    now: Date,
+  ): Promise<void> {
+    const before = await this.read();
+    const failure: InboxFailure = {
+      version: 1,
+      failingSince: before?.failingSince ?? now.toISOString(),
+      attempts,
+      nextAttemptAt: nextAttemptAt.toISOString(),
+      lastError: { ...error, at: now.toISOString() },
+    };
+    await writeDurable(this.file, `${JSON.stringify(failure, null, 2)}\n`);
+  }
+
+  async succeeded(): Promise<void> {
+    await fs.rm(this.file, { force: true });
+  }
+}

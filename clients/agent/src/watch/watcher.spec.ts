@@ -16,7 +16,7 @@ import { createDevCa, issueOfficeCertificate } from '@renkei/pki';
 import { AgentError } from '../agent.errors';
 import { Profile } from '../profile.store';
 import { loadTestProfile, PLANNER, PROVIDER, setUpOffices, TestOffices } from '../testing/offices';
-import { InboxJournal } from './inbox.journal';
+import { InboxFailureRecord, InboxJournal } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { FakePlatform } from './testing/fake-platform';
 import { retryable, WatchClient, WatchEvent, Watcher, WatcherOptions } from './watcher';
@@ -461,6 +461,25 @@ describe(Watcher.name, () => {
     expect((await journal.get(envelopeId))?.state).toBe('receipted');
     expect(posted).toBe(1);
     expect(platform.envelopes.get(envelopeId)?.downloads).toBe(1);
+  });
+
+  it('records why receiving fails for renkei status, and removes the record once a pass works', async () => {
+    const record = new InboxFailureRecord(folders('provider').queueDir);
+    platform.down = true;
+    await watcher('provider').run();
+    await watcher('provider').run();
+
+    expect(await record.read()).toMatchObject({
+      attempts: 1, // a watcher's own count: each of these runs made one attempt
+      lastError: { code: 'PLATFORM_UNREACHABLE' },
+    });
+    const failingSince = (await record.read())?.failingSince;
+    expect(failingSince).toBeDefined();
+
+    platform.down = false;
+    await watcher('provider').run();
+
+    expect(await record.read()).toBeUndefined();
   });
 
   it("leaves another profile's units in a shared export folder to that profile's watcher", async () => {

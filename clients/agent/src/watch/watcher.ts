@@ -22,7 +22,7 @@ import { saveAcceptanceReceipt, signRecipientReceipt, verifyAcceptanceReceipt } 
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { fileSha256, fsyncDirectory, moveFile, sha256Hex, writeDurable } from './durable-fs';
 import { ExportGroup, ExportScanner, streamOfKey } from './export-scanner';
-import { completeImport, InboxEntry, InboxJournal, InboxMark } from './inbox.journal';
+import { completeImport, InboxEntry, InboxFailureRecord, InboxJournal, InboxMark } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { WatchErrorCode } from './watch.errors';
 
@@ -116,6 +116,9 @@ export class Watcher {
   private inboxNextAt = 0;
   private lastPollAt = 0;
   private waitingOn: string | undefined;
+  private readonly inboxFailure: InboxFailureRecord;
+  /** whether inbox-failure.json may exist (unknown at start: a previous run may have left one) */
+  private inboxFailureOnDisk = true;
   /** units of another profile already reported as left alone */
   private readonly leftAlone = new Set<string>();
   private readonly summary: WatchSummary = {
@@ -135,6 +138,7 @@ export class Watcher {
   ) {
     this.outbox = new OutboxStore(options.queueDir);
     this.journal = new InboxJournal(options.queueDir);
+    this.inboxFailure = new InboxFailureRecord(options.queueDir);
     this.settleMs = options.settleMs ?? 5_000;
     this.scanner = new ExportScanner(options.exportDir, this.settleMs, !options.once);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -662,6 +666,10 @@ export class Watcher {
       }
       this.inboxAttempts = 0;
       this.inboxNextAt = 0;
+      if (this.inboxFailureOnDisk) {
+        await this.inboxFailure.succeeded();
+        this.inboxFailureOnDisk = false;
+      }
     } catch (error) {
       const { code, message } = describe(error);
       this.inboxAttempts += 1;
@@ -669,6 +677,11 @@ export class Watcher {
       this.inboxNextAt = this.now().getTime() + delay;
       this.inboxWanted = true;
       this.waitingOn = code;
+      // for `renkei status`; best effort: a disk that refuses this refuses the next step too, and says so there
+      this.inboxFailureOnDisk = true;
+      await this.inboxFailure
+        .failed({ code, message }, this.inboxAttempts, new Date(this.inboxNextAt), this.now())
+        .catch(() => undefined);
       this.log({
         level: 'warn',
         event: 'inbox.retry',
