@@ -259,6 +259,89 @@ describe('agent local API (standalone)', () => {
     expect(await storedEnvelopes()).toBe(before);
   });
 
+  it('renkei watch --api queues a unit while the platform is down (202) and delivers it once when it is back', async () => {
+    const dirs = { export: path.join(work, 'queued', 'export'), import: path.join(work, 'queued', 'import') };
+    const watcher = cli.start(a, [
+      ...['watch', '--export', dirs.export, '--import', dirs.import, '--scan-ms', '200', '--poll-ms', '1500'],
+      ...['--api', '--api-port', '0'],
+    ]);
+    try {
+      let listening: { url: string; tokenFile: string } | undefined;
+      for (let i = 0; i < 200 && !listening; i++) {
+        const line = watcher
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"event":"listening"'));
+        if (line) listening = JSON.parse(line.slice(line.indexOf('{'))) as typeof listening;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!listening) throw new Error(`renkei watch --api did not listen:\n${watcher.output()}`);
+      const { url } = listening;
+      const token = (await readFile(listening.tokenFile, 'utf8')).trim();
+      const unit = planUnit({ seed: 78, sender: A, recipient: B, sequence: '20261230235900' });
+      const body = JSON.stringify({
+        files: unit.files.map((f) => ({
+          name: f.fileName,
+          contentBase64: Buffer.from(f.bytes).toString('base64'),
+        })),
+      });
+      const key = randomUUID();
+      const send = () =>
+        fetch(`${url}/v1/units`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': key,
+            prefer: 'respond-async',
+          },
+          body,
+        });
+      const stateOf = async (location: string): Promise<Record<string, unknown>> => {
+        const answer = await fetch(`${url}${location}`, { headers: { authorization: `Bearer ${token}` } });
+        const state = (await answer.json()) as Record<string, unknown>;
+        expect(answer.status).toBe(200);
+        expect(checker.check('GET', '/v1/queue/{unitKey}', 200, 'application/json', state)).toEqual([]);
+        return state;
+      };
+      const before = await storedEnvelopes();
+
+      await platform.down();
+      const queued = await send();
+      const queuedBody = (await queued.json()) as Record<string, unknown>;
+      expect(queued.status).toBe(202);
+      expect(checker.check('POST', '/v1/units', 202, 'application/json', queuedBody)).toEqual([]);
+      expect(queued.headers.get('preference-applied')).toBe('respond-async');
+      expect(queuedBody).toMatchObject({ state: 'staged', fileSequence: '20261230235900', recipient: B });
+      const location = queued.headers.get('location') as string;
+      expect(location).toBe(`/v1/queue/${queuedBody['unit'] as string}`);
+      let state = await stateOf(location);
+      for (let i = 0; i < 100 && state['lastError'] === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await stateOf(location);
+      }
+      // the watcher tried and waits: still queued, nothing sent
+      expect(state).toMatchObject({ state: 'staged', lastError: { code: 'PLATFORM_UNREACHABLE' } });
+      expect((await send()).status).toBe(200);
+
+      await platform.up();
+      for (let i = 0; i < 450 && state['state'] !== 'archived'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await stateOf(location);
+      }
+      expect(state).toMatchObject({ state: 'archived', envelopeId: expect.any(String) });
+      expect(await storedEnvelopes()).toBe(before + 1);
+      const again = await send();
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ state: 'archived', envelopeId: state['envelopeId'] });
+      expect(await storedEnvelopes()).toBe(before + 1);
+    } finally {
+      await platform.up();
+      expect(await watcher.stop()).toBe(0);
+    }
+    expect(watcher.output()).toContain('"event":"stopped"');
+  }, 90_000);
+
   it('stops on SIGTERM with exit 0, never having logged the token', async () => {
     for (const api of [apiA, apiB]) {
       api.process.kill('SIGTERM');

@@ -51,6 +51,8 @@ export const COMMAND_OPTIONS = {
     'settle-ms': { type: 'string' },
     'poll-ms': { type: 'string' },
     'scan-ms': { type: 'string' },
+    api: { type: 'boolean' },
+    'api-port': { type: 'string' },
   },
   sent: { month: { type: 'string' } },
   evidence: { month: { type: 'string' }, out: { type: 'string' }, overwrite: { type: 'boolean' } },

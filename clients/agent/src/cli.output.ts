@@ -56,10 +56,12 @@ export const HELP = `renkei — ケアプランデータ連携 事業所エー�
         その月 (日本時間、受付日時で判定) に送信・受信したファイルの証跡 (ファイル名・SHA-256・事業所・日時・受領結果・
         受付証明/受領証明の検証) を MS932 の CSV に書き出す (既定: renkei-evidence-<事業所番号>-<YYYYMM>.csv)
   watch --export DIR --import DIR [--archive DIR] [--rejected DIR] [--once]
-        [--settle-ms N] [--poll-ms N] [--scan-ms N]
+        [--settle-ms N] [--poll-ms N] [--scan-ms N] [--api [--api-port N]]
         書き出しフォルダの送信単位を検査・封かん・送信して archive/<封筒ID>/ へ移し、受信した送信単位を
         連番の昇順で取込フォルダへ書き出して受領証明を送る (再起動・オフラインでも二重送信・取りこぼしなし)
         --once: 今ある分だけ処理して終了 (cron 向け。待ちが残れば終了コード 5)
+        --api: ローカル API (renkei api と同じ) も提供し、Prefer: respond-async の POST /v1/units を
+        送信キューに入れる (202。接続でき次第1回だけ送信。状態は GET /v1/queue/{key})。--api-port: 既定 18080、0 で空きポート
   status [--offline]
         事業所の状態: 電子証明書の有効期限 (この端末の証明書から、オフラインでも) と
         プラットフォームの登録内容 (GET /v1/offices/me)。期限の60日前から警告を表示。

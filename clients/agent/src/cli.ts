@@ -301,6 +301,10 @@ async function runWatch(
   ctx: AgentContext,
   json: boolean,
 ): Promise<Awaited<ReturnType<typeof watch>>> {
+  const apiPort = stringOption(values, 'api-port');
+  if (apiPort !== undefined && values.api !== true) {
+    throw usageError('--api-port は --api と一緒に指定します (--api-port needs --api)');
+  }
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -319,6 +323,7 @@ async function runWatch(
         ? (event) => (ctx.warn ?? ctx.progress)(watchLogLine(event))
         : (event) => ctx.progress(event.ja),
       signal: stop.signal,
+      api: values.api === true ? { port: apiPort, ...apiOutput(ctx, json) } : undefined,
     });
   } finally {
     process.removeListener('SIGINT', onSignal);
@@ -339,10 +344,21 @@ function runLocalApi(
   ctx: AgentContext,
   json: boolean,
 ): ReturnType<typeof runApi> {
-  const line = ctx.warn ?? ctx.progress;
   return runApi(ctx, {
     port: stringOption(values, 'port'),
     host: stringOption(values, 'host'),
+    ...apiOutput(ctx, json),
+    stopSignal: () => processSignals(),
+  });
+}
+
+/** the local API's startup message and request log on stderr (`renkei api`, `renkei watch --api`) */
+function apiOutput(
+  ctx: AgentContext,
+  json: boolean,
+): Pick<Parameters<typeof runApi>[1], 'log' | 'onListening'> {
+  const line = ctx.warn ?? ctx.progress;
+  return {
     log: (entry: ApiLogEntry) => line(formatApiLogLine(entry, json)),
     onListening: (listening) =>
       line(
@@ -350,6 +366,5 @@ function runLocalApi(
           ? JSON.stringify({ level: 'info', event: 'listening', message: 'listening', ...listening })
           : formatApiListening(listening),
       ),
-    stopSignal: () => processSignals(),
-  });
+  };
 }

@@ -37,6 +37,18 @@ const envelopeId = {
   schema: { type: 'string', format: 'uuid' },
 };
 
+/** the headers of a queued send's answer */
+const queuedHeaders = {
+  'Preference-Applied': {
+    description: '`respond-async` when the unit was queued',
+    schema: { type: 'string' as const },
+  },
+  Location: {
+    description: '/v1/queue/{unitKey} when the unit was queued',
+    schema: { type: 'string' as const },
+  },
+};
+
 /** the answers every authenticated operation may give */
 const common = {
   '400': error('リクエストの誤り (QUERY_INVALID, USAGE, or the platform’s REQUEST_INVALID)'),
@@ -86,7 +98,11 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
         description:
           '`renkei send` と同じ検査 (ファイル名・MS932・各行・送信単位) のあと、封かんして送信し、プラットフォームの受付証明を検証する。' +
           'Idempotency-Key は必須: 送信ごとに新しい値、応答が届かなかったときの再試行では同じ値を使う。' +
-          '同じキーの再試行は同じ封筒を送り直すだけで、二重に送信されることはない (完了済みなら 200 で同じ応答)。',
+          '同じキーの再試行は同じ封筒を送り直すだけで、二重に送信されることはない (完了済みなら 200 で同じ応答)。' +
+          '`Prefer: respond-async` (RFC 7240) を付けると、同じ検査のあと `renkei watch --api` の送信キューに入れて 202 を返す' +
+          ' (Preference-Applied: respond-async、Location: /v1/queue/{unitKey})。プラットフォームに接続できないときも、' +
+          'watch が接続でき次第1回だけ送る。同じキーの再呼び出しは同じ送信単位の現在の状態 (200)。' +
+          '`renkei api` (watch なし) では 409 QUEUE_NOT_AVAILABLE。',
         tags: ['units'],
         parameters: [
           {
@@ -96,12 +112,32 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
             description: '空白を含まない ASCII 1〜200 文字 (例: UUID)',
             schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' },
           },
+          {
+            name: 'Prefer',
+            in: 'header',
+            required: false,
+            description: '`respond-async`: 送信キューに入れて 202 (`renkei watch --api` のみ)',
+            schema: { type: 'string' },
+          },
         ],
         requestBody: { required: true, content: json(ref('SendUnitRequest')) },
         responses: {
-          '202': { description: '送信した (この呼び出しで)', content: json(ref('UnitSent')) },
-          '200': { description: '同じキーの呼び出しで送信済み: その応答', content: json(ref('UnitSent')) },
-          '409': error('同じキーが別の内容に使われた (IDEMPOTENCY_KEY_REUSED)'),
+          '202': {
+            description:
+              '送信した (この呼び出しで: UnitSent)、または送信キューに入れた (respond-async: UnitQueued)',
+            headers: queuedHeaders,
+            content: json({ oneOf: [ref('UnitSent'), ref('UnitQueued')] }),
+          },
+          '200': {
+            description:
+              '同じキーの呼び出しで送信済み: その応答 (UnitSent)、またはキューに入れた送信単位の現在の状態 (UnitQueued)',
+            headers: queuedHeaders,
+            content: json({ oneOf: [ref('UnitSent'), ref('UnitQueued')] }),
+          },
+          '409': error(
+            '同じキーが別の内容に使われた (IDEMPOTENCY_KEY_REUSED)、送信キューがない (QUEUE_NOT_AVAILABLE)、' +
+              '同じ送信単位が送信済み・送信待ち (UNIT_ALREADY_SENT, UNIT_ALREADY_QUEUED)、より新しい連番を送信済み (WATCH_SEQUENCE_BEHIND)',
+          ),
           '413': error('本文が大きすぎる (BODY_TOO_LARGE)'),
           '415': error('Content-Type が application/json でない (MEDIA_TYPE_UNSUPPORTED)'),
           '422': error(
@@ -171,6 +207,47 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
         },
       },
     },
+    '/v1/queue': {
+      get: {
+        operationId: 'listQueued',
+        summary: '送信キュー (renkei watch --api) の送信待ちの送信単位 (保管済み・拒否を除く)',
+        tags: ['units'],
+        responses: {
+          '200': {
+            description: '送信待ちの送信単位 (ファイル連番の昇順)',
+            content: json({
+              type: 'object',
+              required: ['items'],
+              properties: { items: { type: 'array', items: ref('QueuedUnit') } },
+            }),
+          },
+          '409': error('送信キューがない: renkei watch --api で起動する (QUEUE_NOT_AVAILABLE)'),
+          ...common,
+        },
+      },
+    },
+    '/v1/queue/{unitKey}': {
+      get: {
+        operationId: 'getQueued',
+        summary: '送信キューの送信単位1つの状態 (staged → sealed → sent → archived、または refused)',
+        tags: ['units'],
+        parameters: [
+          {
+            name: 'unitKey',
+            in: 'path',
+            required: true,
+            description: '送信単位のキー <ファイル連番>_<送信元>_<宛先> (202 の Location)',
+            schema: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,120}$' },
+          },
+        ],
+        responses: {
+          '200': { description: '状態', content: json(ref('QueuedUnit')) },
+          '404': error('送信キューにない (QUEUED_UNIT_NOT_FOUND)'),
+          '409': error('送信キューがない: renkei watch --api で起動する (QUEUE_NOT_AVAILABLE)'),
+          ...common,
+        },
+      },
+    },
     '/v1/status': {
       get: {
         operationId: 'getStatus',
@@ -220,6 +297,41 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
             },
           },
         },
+      },
+      UnitQueued: {
+        type: 'object',
+        required: ['unit', 'state', 'fileSequence', 'recipient'],
+        properties: {
+          unit: { type: 'string', description: '送信単位のキー (GET /v1/queue/{unitKey})' },
+          state: { type: 'string', enum: ['staged', 'sealed', 'sent', 'archived', 'refused'] },
+          fileSequence: { type: 'string', pattern: '^[0-9]{14}$' },
+          recipient: ref('Party'),
+          envelopeId: { type: 'string', format: 'uuid', description: '封かん後' },
+        },
+      },
+      QueuedUnit: {
+        allOf: [ref('UnitQueued')],
+        type: 'object',
+        required: ['kind', 'targetMonth', 'files', 'stagedAt', 'attempts'],
+        properties: {
+          kind: { type: 'string' },
+          targetMonth: { type: 'string', pattern: '^[0-9]{6}$' },
+          files: { type: 'array', items: { type: 'string' } },
+          stagedAt: { type: 'string', format: 'date-time' },
+          sealedAt: { type: 'string', format: 'date-time' },
+          sentAt: { type: 'string', format: 'date-time' },
+          archivedAt: { type: 'string', format: 'date-time' },
+          refusedAt: { type: 'string', format: 'date-time' },
+          refusal: ref('QueueProblem'),
+          attempts: { type: 'integer', minimum: 0, description: '今のステップの失敗回数' },
+          nextAttemptAt: { type: 'string', format: 'date-time', description: '次の再試行' },
+          lastError: ref('QueueProblem'),
+        },
+      },
+      QueueProblem: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: { code: { type: 'string' }, message: { type: 'string' } },
       },
       UnitSent: {
         type: 'object',

@@ -2,6 +2,8 @@
 // under that key BEFORE it is posted, and the answer once the platform accepted it. A retried call with the same
 // key (after a lost answer, or after the agent was killed mid-call) posts the same sealed bytes again, which the
 // platform answers as a duplicate, so a unit is never sent twice; a call after completion gets the stored answer.
+// A queued send (`Prefer: respond-async`, `renkei watch --api`) records the outbox's unit key instead: a retry
+// answers that unit's state, and the watcher's outbox (not this journal) keeps it from being sent twice.
 // One file per key: <profile>/api-journal/<sha256 of the key>.json, written atomically (temp, fsync, rename).
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -17,7 +19,10 @@ export interface JournalEntry<R = unknown> {
   version: 1;
   /** SHA-256 of the request body's meaning (file names and contents): the same key must carry the same unit */
   requestSha256: string;
-  envelopeId: string;
+  /** the sealed envelope's id (a synchronous send) */
+  envelopeId?: string;
+  /** the unit key in the watcher's outbox (a queued send); no envelope, no result here */
+  unitKey?: string;
   /** base64 DER of the sealed envelope, exactly the bytes posted (again); dropped once the call completed */
   sealedDer?: string;
   createdAt: string;
@@ -54,6 +59,18 @@ export class IdempotencyJournal<R = unknown> {
   async begin(
     key: string,
     entry: Required<Pick<JournalEntry<R>, 'requestSha256' | 'envelopeId' | 'sealedDer'>>,
+    now = new Date(),
+  ): Promise<JournalEntry<R>> {
+    await ensureDirectory(this.dir, 0o700);
+    const written: JournalEntry<R> = { version: 1, ...entry, createdAt: now.toISOString() };
+    await writeFileAtomic(this.fileOf(key), JSON.stringify(written), { mode: 0o600 });
+    return written;
+  }
+
+  /** records the outbox unit a queued send staged under `key`; refuses to replace an entry */
+  async recordQueued(
+    key: string,
+    entry: { requestSha256: string; unitKey: string },
     now = new Date(),
   ): Promise<JournalEntry<R>> {
     await ensureDirectory(this.dir, 0o700);

@@ -64,6 +64,9 @@ describe('local API server', () => {
     logs = [];
     api = {
       sendUnit: jest.fn(),
+      queueUnit: jest.fn(),
+      getQueued: jest.fn(),
+      listQueued: jest.fn(),
       listSent: jest.fn(),
       listReceived: jest.fn(),
       getUnit: jest.fn(),

@@ -18,7 +18,15 @@ export const SHUTDOWN_GRACE_MS = 30_000;
 
 export type LocalApi = Pick<
   LocalApiService,
-  'sendUnit' | 'listSent' | 'listReceived' | 'getUnit' | 'fetchReceived' | 'status'
+  | 'sendUnit'
+  | 'queueUnit'
+  | 'getQueued'
+  | 'listQueued'
+  | 'listSent'
+  | 'listReceived'
+  | 'getUnit'
+  | 'fetchReceived'
+  | 'status'
 >;
 
 /** one log line's fields (English; never a token, a key, a body or a query string) */
@@ -41,6 +49,7 @@ interface RouteRequest {
 interface RouteAnswer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface Route {
@@ -61,9 +70,26 @@ export const ROUTES: readonly Route[] = [
     path: '/v1/units',
     auth: true,
     handle: async (api, r) => {
-      const key = r.headers['idempotency-key'];
-      return api.sendUnit(Array.isArray(key) ? key[0] : key, parseSendBody(await r.body()));
+      const raw = r.headers['idempotency-key'];
+      const key = Array.isArray(raw) ? raw[0] : raw;
+      if (!prefersRespondAsync(r.headers.prefer)) return api.sendUnit(key, parseSendBody(await r.body()));
+      // queued: the watcher of this process sends it (`renkei watch --api`)
+      const answer = await api.queueUnit(key, parseSendBody(await r.body()));
+      return {
+        ...answer,
+        headers: {
+          'preference-applied': 'respond-async',
+          location: `/v1/queue/${encodeURIComponent(answer.body.unit)}`,
+        },
+      };
     },
+  },
+  { method: 'GET', path: '/v1/queue', auth: true, handle: async (api) => ok(await api.listQueued()) },
+  {
+    method: 'GET',
+    path: '/v1/queue/{unitKey}',
+    auth: true,
+    handle: async (api, r) => ok(await api.getQueued(r.params.unitKey)),
   },
   {
     method: 'GET',
@@ -86,6 +112,14 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'GET', path: '/v1/status', auth: true, handle: async (api) => ok(await api.status()) },
 ];
+
+/** whether a Prefer header (RFC 7240; several are joined by commas) asks for respond-async */
+export function prefersRespondAsync(prefer: string | string[] | undefined): boolean {
+  const values = Array.isArray(prefer) ? prefer : prefer === undefined ? [] : [prefer];
+  return values
+    .flatMap((value) => value.split(','))
+    .some((preference) => preference.split(';')[0].split('=')[0].trim().toLowerCase() === 'respond-async');
+}
 
 /** every `METHOD /path` of the route table, sorted (what the OpenAPI document must describe) */
 export function routeOperations(routes: readonly Route[] = ROUTES): string[] {
@@ -174,7 +208,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       headers: req.headers,
       body: () => readJsonBody(req, maxBodyBytes),
     });
-    send(res, answer.status, answer.body);
+    send(res, answer.status, answer.body, answer.headers);
   }
 
   const respond = (req: IncomingMessage, res: ServerResponse) => (error: unknown) => {
@@ -367,9 +401,15 @@ export function parseSendBody(body: unknown): UnitFileInput[] {
   return parsed;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',

@@ -21,6 +21,8 @@ import {
 import { checkEnvelopeId } from '../commands/status.command';
 import { EnvelopeItem, Licence, OwnOffice } from '../platform-client';
 import { signRecipientReceipt } from '../receipts.util';
+import type { OutboxUnit } from '../watch/outbox.store';
+import { WATCH_STOPPED, type Watcher } from '../watch/watcher';
 import { ApiError, ApiErrorCode } from './api.errors';
 import { IDEMPOTENCY_KEY, IdempotencyJournal, JournalEntry, requestDigest } from './idempotency.journal';
 
@@ -76,10 +78,43 @@ export interface Page {
   next: string | null;
 }
 
+/** the answer of POST /v1/units with `Prefer: respond-async` */
+export interface UnitQueued {
+  unit: string;
+  state: OutboxUnit['state'];
+  fileSequence: string;
+  recipient: { officeNumber: string; serviceType: string };
+  envelopeId?: string;
+}
+
+/** one unit of the watcher's outbox (GET /v1/queue/{unitKey}) */
+export interface QueuedUnitView extends UnitQueued {
+  kind: string;
+  targetMonth: string;
+  files: string[];
+  stagedAt: string;
+  sealedAt?: string;
+  sentAt?: string;
+  archivedAt?: string;
+  refusedAt?: string;
+  refusal?: { code: string; message: string };
+  attempts: number;
+  nextAttemptAt?: string;
+  lastError?: { code: string; message: string };
+}
+
+/** the durable send queue of `renkei watch` (in the same process: `renkei watch --api`) */
+export type UnitQueue = Pick<Watcher, 'enqueue' | 'queuedUnit' | 'queuedUnits'>;
+
+/** refusals of Watcher.enqueue: the unit conflicts with one already sent or queued */
+const QUEUE_CONFLICTS = new Set(['UNIT_ALREADY_SENT', 'UNIT_ALREADY_QUEUED', 'WATCH_SEQUENCE_BEHIND']);
+
 export interface LocalApiOptions {
   /** how long a refusal the event pipeline may still clear is retried (send.command SETTLING_CODES) */
   settleMs?: number;
   now?: () => Date;
+  /** the watcher's outbox; without it `Prefer: respond-async` is QUEUE_NOT_AVAILABLE */
+  queue?: UnitQueue;
 }
 
 export class LocalApiService {
@@ -107,14 +142,8 @@ export class LocalApiService {
     const requestSha256 = requestDigest(files);
     return this.journal.serialized(key, async () => {
       const entry = await this.journal.read(key);
-      if (entry && entry.requestSha256 !== requestSha256) {
-        throw new ApiError(
-          409,
-          ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
-          'この Idempotency-Key は別の内容の送信に使われています。送信ごとに新しいキーを使ってください (key used for another unit)',
-          { envelopeId: entry.envelopeId },
-        );
-      }
+      if (entry && entry.requestSha256 !== requestSha256) throw keyReused(entry);
+      if (entry?.unitKey !== undefined) throw keyQueued(entry.unitKey);
       if (entry?.result) return { status: 200, body: entry.result };
       // an entry without a result: an earlier call sealed (and maybe posted) it; the same bytes go again
       const prepared = this.prepare(files);
@@ -123,6 +152,78 @@ export class LocalApiService {
       await this.journal.complete(key, started, body, this.now());
       return { status: 202, body };
     });
+  }
+
+  /**
+   * Queues one unit in the watcher's outbox (`Prefer: respond-async`): checked exactly as sendUnit checks it,
+   * then staged; the watcher seals and sends it whenever the platform is reachable. 202 when this call queued
+   * it, 200 when an earlier call with the same key (and content) did: the unit's current state.
+   */
+  async queueUnit(
+    idempotencyKey: string | undefined,
+    files: readonly UnitFileInput[],
+  ): Promise<{ status: 200 | 202; body: UnitQueued }> {
+    const queue = this.requireQueue();
+    const key = checkIdempotencyKey(idempotencyKey);
+    const requestSha256 = requestDigest(files);
+    return this.journal.serialized(key, async () => {
+      const entry = await this.journal.read(key);
+      if (entry && entry.requestSha256 !== requestSha256) throw keyReused(entry);
+      if (entry && entry.unitKey === undefined) {
+        throw new ApiError(
+          409,
+          ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
+          'この Idempotency-Key は同期の送信 (Prefer: respond-async なし) に使われています。送信ごとに新しいキーを使ってください (key used for a synchronous send)',
+          { envelopeId: entry.envelopeId },
+        );
+      }
+      if (entry?.unitKey !== undefined) {
+        const queued = await queue.queuedUnit(entry.unitKey);
+        if (queued) return { status: 200, body: queuedAnswer(queued) };
+        // the outbox lost it (a profile's queue removed by hand): queued again below
+      }
+      this.prepare(files);
+      let staged: Awaited<ReturnType<UnitQueue['enqueue']>>;
+      try {
+        staged = await queue.enqueue(files);
+      } catch (error) {
+        throw queueRefusal(error);
+      }
+      if (!entry) {
+        await this.journal.recordQueued(key, { requestSha256, unitKey: staged.unit.key }, this.now());
+      }
+      return { status: staged.created ? 202 : 200, body: queuedAnswer(staged.unit) };
+    });
+  }
+
+  /** one unit of the outbox: QUEUED_UNIT_NOT_FOUND for a key it does not hold */
+  async getQueued(unitKey: string): Promise<QueuedUnitView> {
+    const unit = await this.requireQueue().queuedUnit(unitKey);
+    if (!unit) {
+      throw new ApiError(
+        404,
+        ApiErrorCode.QUEUED_UNIT_NOT_FOUND,
+        `送信キューにその送信単位はありません (no such queued unit): ${unitKey}`,
+      );
+    }
+    return queuedView(unit);
+  }
+
+  /** the units of the outbox not archived or refused, in ascending ファイル連番 */
+  async listQueued(): Promise<{ items: QueuedUnitView[] }> {
+    const units = await this.requireQueue().queuedUnits();
+    return {
+      items: units.filter((u) => u.state !== 'archived' && u.state !== 'refused').map(queuedView),
+    };
+  }
+
+  private requireQueue(): UnitQueue {
+    if (this.options.queue) return this.options.queue;
+    throw new ApiError(
+      409,
+      ApiErrorCode.QUEUE_NOT_AVAILABLE,
+      '送信キューはこのプロセスにありません。キューに入れる送信 (Prefer: respond-async) と /v1/queue は `renkei watch --api` で使えます (queue not available; run renkei watch --api)',
+    );
   }
 
   private prepare(files: readonly UnitFileInput[]): {
@@ -307,6 +408,64 @@ export class LocalApiService {
     });
     return { ...base, platform: { reachable: true, office, licence, problems } };
   }
+}
+
+function keyReused(entry: JournalEntry): ApiError {
+  return new ApiError(
+    409,
+    ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'この Idempotency-Key は別の内容の送信に使われています。送信ごとに新しいキーを使ってください (key used for another unit)',
+    entry.unitKey !== undefined ? { unit: entry.unitKey } : { envelopeId: entry.envelopeId },
+  );
+}
+
+function keyQueued(unitKey: string): ApiError {
+  return new ApiError(
+    409,
+    ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
+    `この Idempotency-Key は送信キューに入れた送信に使われています。状態は GET /v1/queue/${unitKey} で確認できます (key used for a queued send)`,
+    { unit: unitKey },
+  );
+}
+
+/** a refusal of Watcher.enqueue as the API answers it */
+function queueRefusal(error: unknown): unknown {
+  if (!(error instanceof AgentError)) return error;
+  if (QUEUE_CONFLICTS.has(error.code)) return new ApiError(409, error.code, error.message, error.details);
+  if (error.code === WATCH_STOPPED) {
+    return new ApiError(503, ApiErrorCode.SHUTTING_DOWN, 'renkei watch は停止中です (shutting down)');
+  }
+  return error;
+}
+
+function queuedAnswer(unit: OutboxUnit): UnitQueued {
+  return {
+    unit: unit.key,
+    state: unit.state,
+    fileSequence: unit.fileSequence,
+    recipient: { officeNumber: unit.recipient.officeNumber, serviceType: unit.recipient.serviceType },
+    ...(unit.envelopeId !== undefined ? { envelopeId: unit.envelopeId } : {}),
+  };
+}
+
+function queuedView(unit: OutboxUnit): QueuedUnitView {
+  const optional = <K extends keyof OutboxUnit>(name: K) =>
+    unit[name] !== undefined ? { [name]: unit[name] } : {};
+  return {
+    ...queuedAnswer(unit),
+    kind: unit.kind,
+    targetMonth: unit.targetMonth,
+    files: unit.files.map((f) => f.name),
+    stagedAt: unit.stagedAt,
+    ...optional('sealedAt'),
+    ...optional('sentAt'),
+    ...optional('archivedAt'),
+    ...optional('refusedAt'),
+    ...optional('refusal'),
+    attempts: unit.attempts,
+    ...optional('nextAttemptAt'),
+    ...optional('lastError'),
+  };
 }
 
 function problemOf(error: unknown): ApiProblem {

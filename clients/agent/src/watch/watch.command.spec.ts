@@ -1,11 +1,23 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDirection, generateUnit, SendUnitType } from '@renkei/careplan';
 import { ExitCode } from '../agent.errors';
+import type { ApiLogEntry } from '../api/local-api.server';
 import { runCli } from '../cli';
+import type { ApiListening } from '../commands/api.command';
+import { watch } from '../commands/watch.command';
 import { fakeFetch } from '../testing/fake-fetch';
-import { PLANNER, PROVIDER, setUpOffices, TEST_ENV, TestOffices } from '../testing/offices';
+import { PLANNER, PROVIDER, setUpOffices, TEST_ENV, testContext, TestOffices } from '../testing/offices';
 
 const LOG_FIELDS = new Set([
   'time',
@@ -135,6 +147,88 @@ describe('renkei watch (CLI)', () => {
       expect(JSON.parse(result.stdout).error.code).toBe('WATCH_LOCKED');
     } finally {
       rmSync(join(queue, 'watch.lock'), { force: true });
+    }
+  });
+
+  it('--api serves the local API in the watch process: a queued unit is staged while the platform is down; a stop ends both', async () => {
+    const home = join(dir, 'api-home');
+    cpSync(offices.plannerHome, home, { recursive: true });
+    // not the queue other cases left behind
+    rmSync(join(home, 'profiles', PLANNER.officeNumber, 'watch'), { recursive: true, force: true });
+    const down = fakeFetch({ 'POST /v1/auth/challenges': () => 'network-error' });
+    const stop = new AbortController();
+    const logs: ApiLogEntry[] = [];
+    let listening!: (value: ApiListening) => void;
+    const listened = new Promise<ApiListening>((resolve) => (listening = resolve));
+    const running = watch(testContext({ home, fetch: down.fetch }), {
+      exportDir: join(dir, 'api', 'export'),
+      importDir: join(dir, 'api', 'import'),
+      settleMs: 0,
+      scanMs: 50,
+      signal: stop.signal,
+      api: { port: '0', log: (e) => logs.push(e), onListening: listening },
+    });
+    try {
+      const { url, tokenFile, profile } = await listened;
+      const token = readFileSync(tokenFile, 'utf8').trim();
+      const body = JSON.stringify({
+        files: offices.unit.files.map((f) => ({
+          name: f.fileName,
+          contentBase64: Buffer.from(f.bytes).toString('base64'),
+        })),
+      });
+      const post = () =>
+        fetch(`${url}/v1/units`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': 'watch-api-1',
+            prefer: 'respond-async',
+          },
+          body,
+        });
+
+      const answer = await post();
+      const queued = (await answer.json()) as { unit: string; state: string };
+      expect(profile).toBe(PLANNER.officeNumber);
+      expect(answer.status).toBe(202);
+      expect(queued.state).toBe('staged');
+      // the loop tried (platform down): the unit waits with the failure recorded
+      let state: Record<string, unknown> = {};
+      for (let i = 0; i < 200 && state['lastError'] === undefined; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const got = await fetch(`${url}${answer.headers.get('location')}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        state = (await got.json()) as Record<string, unknown>;
+      }
+      expect(state).toMatchObject({ state: 'staged', lastError: { code: 'PLATFORM_UNREACHABLE' } });
+      expect((await post()).status).toBe(200);
+
+      stop.abort();
+      const result = await running;
+
+      expect(result).toMatchObject({ sent: 0, pendingOutbox: 1, apiPort: Number(new URL(url).port) });
+      expect(logs.map((e) => e.event)).toEqual(expect.arrayContaining(['request', 'stopping', 'stopped']));
+      await expect(fetch(`${url}/v1/queue`)).rejects.toThrow();
+      // the lock is released: a later watcher may run
+      expect(existsSync(join(home, 'profiles', PLANNER.officeNumber, 'watch', 'watch.lock'))).toBe(false);
+    } finally {
+      stop.abort();
+      await running.catch(() => undefined);
+    }
+  });
+
+  it('usage errors: --api with --once, --api-port without --api, a bad --api-port', async () => {
+    const base = ['--home', offices.plannerHome, 'watch', '--export', 'x', '--import', 'y'];
+    for (const extra of [
+      ['--api', '--once'],
+      ['--api-port', '0'],
+      ['--api', '--api-port', 'x'],
+    ]) {
+      const result = await run([...base, ...extra]);
+      expect(result.code).toBe(ExitCode.Usage);
     }
   });
 

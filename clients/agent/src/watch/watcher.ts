@@ -21,7 +21,7 @@ import type { Profile } from '../profile.store';
 import { saveAcceptanceReceipt, signRecipientReceipt, verifyAcceptanceReceipt } from '../receipts.util';
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { fileSha256, fsyncDirectory, moveFile, sha256Hex, writeDurable } from './durable-fs';
-import { ExportGroup, ExportScanner, streamOfKey } from './export-scanner';
+import { ExportGroup, ExportScanner, groupExportNames, streamOfKey } from './export-scanner';
 import { completeImport, InboxEntry, InboxFailureRecord, InboxJournal, InboxMark } from './inbox.journal';
 import { OutboxStore, OutboxUnit } from './outbox.store';
 import { WatchErrorCode } from './watch.errors';
@@ -98,6 +98,8 @@ export interface WatchSummary {
 }
 
 const REASON_FILE = '理由.txt';
+/** enqueue after stop(): the API answers it as shutting down */
+export const WATCH_STOPPED = 'WATCH_STOPPED';
 
 export class Watcher {
   private readonly outbox: OutboxStore;
@@ -116,6 +118,11 @@ export class Watcher {
   private inboxNextAt = 0;
   private lastPollAt = 0;
   private waitingOn: string | undefined;
+  /** staging and loading the outbox take turns (an API call stages while the loop runs; load() removes a
+   * directory without unit.json, which a staging in progress is) */
+  private outboxTurn: Promise<unknown> = Promise.resolve();
+  /** a unit was handed over (enqueue): the loop's pause ends at once */
+  private outboxWanted = false;
   private readonly inboxFailure: InboxFailureRecord;
   /** whether inbox-failure.json may exist (unknown at start: a previous run may have left one) */
   private inboxFailureOnDisk = true;
@@ -177,7 +184,7 @@ export class Watcher {
     try {
       do {
         this.waitingOn = undefined;
-        await this.scanExport();
+        await this.exclusive(() => this.scanExport());
         if (this.stopped) break;
         await this.processOutbox();
         if (this.stopped) break;
@@ -195,7 +202,7 @@ export class Watcher {
       this.abort.abort();
       await push;
     }
-    const units = await this.outbox.load();
+    const units = await this.exclusive(() => this.outbox.load());
     this.summary.pendingOutbox = units.filter((u) => u.state !== 'archived' && u.state !== 'refused').length;
     return { ...this.summary, ...(this.waitingOn ? { waitingOn: this.waitingOn } : {}) };
   }
@@ -234,6 +241,10 @@ export class Watcher {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.outboxWanted) {
+      this.outboxWanted = false;
+      return Promise.resolve();
+    }
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
@@ -249,6 +260,126 @@ export class Watcher {
   }
 
   // ---------------------------------------------------------------- sending
+
+  /**
+   * Stages a unit handed over by the local API (`renkei watch --api`, `Prefer: respond-async`) after the checks
+   * an export unit passes (takeGroup): the files form exactly one valid unit of this office, no unit of the same
+   * key was sent or refused (UNIT_ALREADY_SENT), none with a later ファイル連番 to the same recipient has left
+   * (WATCH_SEQUENCE_BEHIND); then wakes the loop. A unit of the same key still on its way with the very same
+   * files is answered as it is (`created: false`: a retry after a lost answer); other files under that key are
+   * refused (UNIT_ALREADY_QUEUED). The unit has no export files: archiving copies the staged ones.
+   */
+  async enqueue(
+    files: readonly { name: string; content: Uint8Array }[],
+  ): Promise<{ unit: OutboxUnit; created: boolean }> {
+    if (this.stopped) {
+      throw new AgentError(
+        WATCH_STOPPED,
+        'renkei watch は停止中のため、送信キューに入れられません (watcher stopping)',
+        ExitCode.Unexpected,
+      );
+    }
+    const prepared = prepareSend(
+      files.map((f) => ({ fileName: f.name, bytes: f.content })),
+      this.profile,
+    );
+    const groups = groupExportNames(files.map((f) => f.name));
+    if (
+      prepared.errors.length > 0 ||
+      prepared.units.length !== 1 ||
+      groups.length !== 1 ||
+      groups[0].unparsable !== undefined
+    ) {
+      throw new AgentError(
+        AgentErrorCode.SEND_VALIDATION_FAILED,
+        `入力ファイルに誤りがあるため、送信キューに入れませんでした (${prepared.errors.length} 件のエラー)`,
+        ExitCode.InvalidInput,
+        { problems: prepared.errors },
+      );
+    }
+    const key = groups[0].key;
+    const [{ unit, files: unitFiles }] = prepared.units;
+    return this.exclusive(async () => {
+      await this.outbox.init();
+      const existing = await this.outbox.get(key);
+      if (existing) {
+        if (existing.state === 'archived' || existing.state === 'refused') {
+          throw new AgentError(
+            'UNIT_ALREADY_SENT',
+            existing.state === 'archived'
+              ? `同じファイル連番・送信元・宛先の送信単位は送信済みです (封筒ID ${existing.envelopeId})。二重送信はしません`
+              : `同じファイル連番・送信元・宛先の送信単位はプラットフォームに拒否されています (${existing.refusal?.code ?? ''})`,
+            ExitCode.Refused,
+            { unit: key, state: existing.state, envelopeId: existing.envelopeId },
+          );
+        }
+        if (sameFiles(existing, unitFiles)) return { unit: existing, created: false };
+        throw new AgentError(
+          'UNIT_ALREADY_QUEUED',
+          `同じファイル連番・送信元・宛先の別の内容の送信単位が送信待ちです (${key})。二重送信はしません`,
+          ExitCode.Refused,
+          { unit: key, state: existing.state },
+        );
+      }
+      const ahead = await this.sentAhead(key);
+      if (ahead) {
+        throw new AgentError(
+          WatchErrorCode.WATCH_SEQUENCE_BEHIND,
+          `同じ宛先へより新しいファイル連番 ${ahead.fileSequence} の送信単位を送信済みです (封筒ID ${ahead.envelopeId ?? '-'})。` +
+            '受信側は連番の順に取り込むため、古い連番は送りません',
+          ExitCode.Refused,
+          { unit: key, envelopeId: ahead.envelopeId },
+        );
+      }
+      const staged = await this.outbox.stage(
+        {
+          key,
+          fileSequence: unit.fileSequence,
+          kind: unit.kind,
+          targetMonth: unit.targetMonth,
+          sender: { ...unit.sender },
+          recipient: { ...unit.recipient },
+        },
+        unitFiles,
+        this.now(),
+      );
+      this.log({
+        level: 'info',
+        event: 'unit.staged',
+        unit: staged.key,
+        fileSequence: staged.fileSequence,
+        files: staged.files.map((f) => f.name),
+        ja: `送信単位を受け付けました (API) ${staged.key} (${staged.files.length} ファイル)`,
+      });
+      this.outboxWanted = true;
+      this.wakeUp?.();
+      return { unit: staged, created: true };
+    });
+  }
+
+  /** one unit of the outbox by its key (undefined for a key that is not there or not a unit key) */
+  async queuedUnit(key: string): Promise<OutboxUnit | undefined> {
+    if (!/^[0-9A-Za-z_-]{1,120}$/.test(key)) return undefined;
+    return this.exclusive(async () => {
+      await this.outbox.init();
+      return this.outbox.get(key);
+    });
+  }
+
+  /** every unit of the outbox, in ascending ファイル連番 */
+  async queuedUnits(): Promise<OutboxUnit[]> {
+    return this.exclusive(async () => {
+      await this.outbox.init();
+      return this.outbox.load();
+    });
+  }
+
+  /** runs `work` after every earlier staging or loading of the outbox has finished */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const mine = this.outboxTurn.then(work);
+    this.outboxTurn = mine.catch(() => undefined);
+    return mine;
+  }
 
   private async scanExport(): Promise<void> {
     const groups = await this.scanner.scan(this.now().getTime());
@@ -384,7 +515,7 @@ export class Watcher {
    */
   private async processOutbox(): Promise<void> {
     const blocked = new Set<string>();
-    for (const loaded of await this.outbox.load()) {
+    for (const loaded of await this.exclusive(() => this.outbox.load())) {
       if (this.stopped) return;
       let unit = loaded;
       const stream = `${unit.sender.officeNumber}${unit.sender.serviceType}>${unit.recipient.officeNumber}${unit.recipient.serviceType}`;
@@ -552,6 +683,7 @@ export class Watcher {
         {
           code,
           envelopeId: unit.envelopeId,
+          staged: unit,
         },
       );
       return next;
@@ -584,7 +716,7 @@ export class Watcher {
     key: string,
     names: readonly string[],
     reasons: readonly string[],
-    info: { code: string; envelopeId?: string },
+    info: { code: string; envelopeId?: string; staged?: OutboxUnit },
   ): Promise<void> {
     let dir = path.join(this.options.rejectedDir, key);
     for (let n = 2; await exists(dir); n += 1) dir = path.join(this.options.rejectedDir, `${key}-${n}`);
@@ -594,6 +726,11 @@ export class Watcher {
         await moveFile(safeJoin(this.options.exportDir, name), safeJoin(dir, name));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // no export file (a unit of the local API, or taken away): the staged copy of a queued unit
+        if (info.staged) {
+          const staged = this.outbox.stagedFilePath(info.staged, name);
+          await writeDurable(safeJoin(dir, name), await fs.readFile(staged), 0o644);
+        }
       }
     }
     const text = [
@@ -948,6 +1085,16 @@ function problemLine(problem: CheckProblem): string {
     .filter((part) => part)
     .join(' ');
   return `${where}: ${problem.message} [${problem.code}]`;
+}
+
+/** the staged unit holds exactly these files (names and bytes) */
+function sameFiles(unit: OutboxUnit, files: readonly { name: string; content: Uint8Array }[]): boolean {
+  const digest = (list: { name: string; sha256: string }[]) =>
+    list
+      .map((f) => `${f.name}\t${f.sha256}`)
+      .sort()
+      .join('\n');
+  return digest(unit.files) === digest(files.map((f) => ({ name: f.name, sha256: sha256Hex(f.content) })));
 }
 
 function stepName(unit: OutboxUnit): string {
