@@ -539,6 +539,34 @@ describe(Watcher.name, () => {
     expect(platform.posts).toHaveLength(1);
   });
 
+  it('when the platform answers again (push connected), a unit waiting out a long backoff goes at once', async () => {
+    const events: WatchEvent[] = [];
+    const slow = { initialMs: 600_000, maxMs: 600_000 };
+    const w = watcher(
+      'planner',
+      { once: false, push: false, settleMs: 0, scanIntervalMs: 10, backoff: slow },
+      events,
+    );
+    platform.down = true;
+    const running = w.run();
+    drop(unitOf('20261124161000'));
+    for (let i = 0; i < 200 && !events.some((e) => e.event === 'unit.retry'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    platform.down = false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(platform.posts).toHaveLength(0); // still waiting out its 5–10 minutes
+
+    w.platformReachable();
+    for (let i = 0; i < 200 && !events.some((e) => e.event === 'unit.sent'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    w.stop();
+
+    expect(await running).toMatchObject({ sent: 1 });
+    expect(platform.posts).toHaveLength(1);
+  });
+
   it('an arrival that does not verify gets a signed rejection, is never imported, and does not hold up later units', async () => {
     const unit = unitOf('20261124140000');
     const stranger = issueOfficeCertificate(createDevCa(), {

@@ -123,6 +123,8 @@ export class Watcher {
   private outboxTurn: Promise<unknown> = Promise.resolve();
   /** a unit was handed over (enqueue): the loop's pause ends at once */
   private outboxWanted = false;
+  /** platformReachable(): the next pass over the outbox does not wait for the units' retry times */
+  private retryNow = false;
   private readonly inboxFailure: InboxFailureRecord;
   /** whether inbox-failure.json may exist (unknown at start: a previous run may have left one) */
   private inboxFailureOnDisk = true;
@@ -159,6 +161,16 @@ export class Watcher {
     this.stopped = true;
     this.abort.abort();
     this.wakeUp?.();
+  }
+
+  /**
+   * The platform answers again (delivery's push stream connected): units and the inbox waiting out a backoff are
+   * tried at the next pass instead of when their delay ends (up to 5 min after a long outage).
+   */
+  platformReachable(): void {
+    this.retryNow = true;
+    this.outboxWanted = true;
+    this.wake();
   }
 
   /** an arrival was pushed: look at the inbox now */
@@ -221,7 +233,8 @@ export class Watcher {
         });
         this.wake();
       },
-      onReady: () => this.wake(),
+      // the stream is up: the platform answers again, so what waits on a retry need not wait out its backoff
+      onReady: () => this.platformReachable(),
       onDisconnect: (reason, delayMs) =>
         this.log({
           level: 'info',
@@ -515,13 +528,15 @@ export class Watcher {
    */
   private async processOutbox(): Promise<void> {
     const blocked = new Set<string>();
+    const retryNow = this.retryNow;
+    this.retryNow = false;
     for (const loaded of await this.exclusive(() => this.outbox.load())) {
       if (this.stopped) return;
       let unit = loaded;
       const stream = `${unit.sender.officeNumber}${unit.sender.serviceType}>${unit.recipient.officeNumber}${unit.recipient.serviceType}`;
       if (unit.state === 'archived' || unit.state === 'refused') continue;
       if (blocked.has(stream) && (unit.state === 'staged' || unit.state === 'sealed')) continue;
-      const due = !unit.nextAttemptAt || Date.parse(unit.nextAttemptAt) <= this.now().getTime();
+      const due = retryNow || !unit.nextAttemptAt || Date.parse(unit.nextAttemptAt) <= this.now().getTime();
       if (!this.options.once && !due) {
         if (unit.state !== 'sent') blocked.add(stream);
         continue;
