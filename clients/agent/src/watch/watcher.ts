@@ -12,7 +12,13 @@ import * as path from 'node:path';
 import { EnvelopeKind, parseEnvelope, seal, type Party } from '@renkei/envelope';
 import { AgentError, AgentErrorCode, ExitCode } from '../agent.errors';
 import { openChecked, importOrder } from '../commands/fetch.command';
-import { mediaTypeOf, postWithRetry, prepareSend, SETTLING_CODES } from '../commands/send.command';
+import {
+  mediaTypeOf,
+  postWithRetry,
+  PreparedUnit,
+  prepareSend,
+  SETTLING_CODES,
+} from '../commands/send.command';
 import type { CheckProblem } from '../commands/validate.command';
 import { ensureDirectory, safeJoin } from '../files.util';
 import { subscribeInbox } from '../inbox-events';
@@ -311,20 +317,17 @@ export class Watcher {
       );
     }
     const key = groups[0].key;
-    const [{ unit, files: unitFiles }] = prepared.units;
+    const [{ files: unitFiles }] = prepared.units;
     return this.exclusive(async () => {
       await this.outbox.init();
       const existing = await this.outbox.get(key);
       if (existing) {
         if (existing.state === 'archived' || existing.state === 'refused') {
-          throw new AgentError(
-            'UNIT_ALREADY_SENT',
-            existing.state === 'archived'
-              ? `同じファイル連番・送信元・宛先の送信単位は送信済みです (封筒ID ${existing.envelopeId})。二重送信はしません`
-              : `同じファイル連番・送信元・宛先の送信単位はプラットフォームに拒否されています (${existing.refusal?.code ?? ''})`,
-            ExitCode.Refused,
-            { unit: key, state: existing.state, envelopeId: existing.envelopeId },
-          );
+          throw new AgentError('UNIT_ALREADY_SENT', alreadySentReason(existing), ExitCode.Refused, {
+            unit: key,
+            state: existing.state,
+            envelopeId: existing.envelopeId,
+          });
         }
         if (sameFiles(existing, unitFiles)) return { unit: existing, created: false };
         throw new AgentError(
@@ -338,32 +341,12 @@ export class Watcher {
       if (ahead) {
         throw new AgentError(
           WatchErrorCode.WATCH_SEQUENCE_BEHIND,
-          `同じ宛先へより新しいファイル連番 ${ahead.fileSequence} の送信単位を送信済みです (封筒ID ${ahead.envelopeId ?? '-'})。` +
-            '受信側は連番の順に取り込むため、古い連番は送りません',
+          sequenceBehindReason(ahead),
           ExitCode.Refused,
           { unit: key, envelopeId: ahead.envelopeId },
         );
       }
-      const staged = await this.outbox.stage(
-        {
-          key,
-          fileSequence: unit.fileSequence,
-          kind: unit.kind,
-          targetMonth: unit.targetMonth,
-          sender: { ...unit.sender },
-          recipient: { ...unit.recipient },
-        },
-        unitFiles,
-        this.now(),
-      );
-      this.log({
-        level: 'info',
-        event: 'unit.staged',
-        unit: staged.key,
-        fileSequence: staged.fileSequence,
-        files: staged.files.map((f) => f.name),
-        ja: `送信単位を受け付けました (API) ${staged.key} (${staged.files.length} ファイル)`,
-      });
+      const staged = await this.stageUnit(key, prepared.units[0], '送信単位を受け付けました (API)');
       this.outboxWanted = true;
       this.wakeUp?.();
       return { unit: staged, created: true };
@@ -426,16 +409,10 @@ export class Watcher {
     if (existing) {
       // still on its way: its files are archived when it is sent
       if (existing.state !== 'archived' && existing.state !== 'refused') return;
-      await this.rejectExport(
-        group.key,
-        group.names,
-        [
-          existing.state === 'archived'
-            ? `同じファイル連番・送信元・宛先の送信単位は送信済みです (封筒ID ${existing.envelopeId})。二重送信はしません`
-            : `同じファイル連番・送信元・宛先の送信単位はプラットフォームに拒否されています (${existing.refusal?.code ?? ''})`,
-        ],
-        { code: 'UNIT_ALREADY_SENT', envelopeId: existing.envelopeId },
-      );
+      await this.rejectExport(group.key, group.names, [alreadySentReason(existing)], {
+        code: 'UNIT_ALREADY_SENT',
+        envelopeId: existing.envelopeId,
+      });
       return;
     }
     const ahead = await this.sentAhead(group.key);
@@ -443,10 +420,7 @@ export class Watcher {
       await this.rejectExport(
         group.key,
         group.names,
-        [
-          `同じ宛先へより新しいファイル連番 ${ahead.fileSequence} の送信単位を送信済みです (封筒ID ${ahead.envelopeId ?? '-'})。` +
-            '受信側は連番の順に取り込むため、古い連番は送りません。介護ソフトから出力し直してください',
-        ],
+        [`${sequenceBehindReason(ahead)}。介護ソフトから出力し直してください`],
         { code: WatchErrorCode.WATCH_SEQUENCE_BEHIND, envelopeId: ahead.envelopeId },
       );
       return;
@@ -469,17 +443,22 @@ export class Watcher {
       });
       return;
     }
-    const [{ unit, files: unitFiles }] = prepared.units;
+    await this.stageUnit(group.key, prepared.units[0], '送信単位を検出しました');
+  }
+
+  /** copies a checked unit into the outbox (staged) and reports it */
+  private async stageUnit(key: string, prepared: PreparedUnit, said: string): Promise<OutboxUnit> {
+    const { unit, files } = prepared;
     const staged = await this.outbox.stage(
       {
-        key: group.key,
+        key,
         fileSequence: unit.fileSequence,
         kind: unit.kind,
         targetMonth: unit.targetMonth,
         sender: { ...unit.sender },
         recipient: { ...unit.recipient },
       },
-      unitFiles,
+      files,
       this.now(),
     );
     this.log({
@@ -488,8 +467,9 @@ export class Watcher {
       unit: staged.key,
       fileSequence: staged.fileSequence,
       files: staged.files.map((f) => f.name),
-      ja: `送信単位を検出しました ${staged.key} (${staged.files.length} ファイル)`,
+      ja: `${said} ${staged.key} (${staged.files.length} ファイル)`,
     });
+    return staged;
   }
 
   /** the sender is not this profile's office but another profile's of the same home */
@@ -1100,6 +1080,19 @@ function problemLine(problem: CheckProblem): string {
     .filter((part) => part)
     .join(' ');
   return `${where}: ${problem.message} [${problem.code}]`;
+}
+
+function alreadySentReason(existing: OutboxUnit): string {
+  return existing.state === 'archived'
+    ? `同じファイル連番・送信元・宛先の送信単位は送信済みです (封筒ID ${existing.envelopeId})。二重送信はしません`
+    : `同じファイル連番・送信元・宛先の送信単位はプラットフォームに拒否されています (${existing.refusal?.code ?? ''})`;
+}
+
+function sequenceBehindReason(ahead: OutboxUnit): string {
+  return (
+    `同じ宛先へより新しいファイル連番 ${ahead.fileSequence} の送信単位を送信済みです (封筒ID ${ahead.envelopeId ?? '-'})。` +
+    '受信側は連番の順に取り込むため、古い連番は送りません'
+  );
 }
 
 /** the staged unit holds exactly these files (names and bytes) */
