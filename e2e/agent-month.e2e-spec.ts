@@ -255,8 +255,9 @@ describe.each(['standalone', 'cluster'] as const)('a month through renkei watch 
           .map((u) => u.fileSequence),
       ).toEqual(expected);
     }
-    await platform.up();
+    // the window ends when the platform starts again: from then on its services accept as they come up
     const upAt = new Date();
+    await platform.up();
     // and nothing reached the platform meanwhile
     const [during] = await query<{ n: string }>(
       'select count(*) as n from intake.envelope where accepted_at >= $1 and accepted_at < $2',
