@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   certificatesFromPem,
   EnvelopeError,
+  parseEnvelope,
   parseReceipt,
   signReceipt,
   type AcceptanceReceiptBody,
@@ -110,6 +111,46 @@ export function signRecipientReceipt(
     },
     { certificate: profile.certificate, privateKey: profile.privateKey },
   );
+}
+
+export interface SignedRejection {
+  receipt: Uint8Array;
+  /** the failure's code, or ENVELOPE_REJECTED when it is not one a receipt may carry */
+  code: string;
+  manifestSha256: string;
+  sender: Party;
+  recipient: Party;
+}
+
+/**
+ * The office's signed rejection of envelope `der` for `failure`, or undefined when its SignedData does not even
+ * parse (no manifest to name: nothing to sign a rejection about).
+ */
+export function signRejection(
+  profile: Pick<Profile, 'certificate' | 'privateKey'>,
+  envelopeId: string,
+  der: Uint8Array,
+  failure: { code: string; message: string },
+  receivedAt: Date,
+): SignedRejection | undefined {
+  let parsed;
+  try {
+    parsed = parseEnvelope(der);
+  } catch {
+    return undefined;
+  }
+  const { manifestSha256 } = parsed;
+  const { sender, recipient } = parsed.manifest;
+  const code = /^[A-Z0-9_]{1,64}$/.test(failure.code) ? failure.code : AgentErrorCode.ENVELOPE_REJECTED;
+  const receipt = signRecipientReceipt(profile, {
+    envelopeId,
+    manifestSha256,
+    sender,
+    recipient,
+    reasons: [{ code, message: failure.message }],
+    receivedAt,
+  });
+  return { receipt, code, manifestSha256, sender, recipient };
 }
 
 /** a path from `leaf` through `others` to a certificate equal to one of the anchors; each link's signature and validity checked */

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the local API, served at GET /openapi.json. Its operations must be exactly the
 // server's route table (local-api.server.spec.ts compares them).
-import type { OpenApi31Document, SchemaObject } from '@renkei/platform';
+import type { OpenApi31Document, ParameterObject, SchemaObject } from '@renkei/platform';
 
 const ref = (name: string): SchemaObject => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: SchemaObject) => ({ 'application/json': { schema } });
@@ -50,6 +50,12 @@ const queuedHeaders = {
 };
 
 /** the answers every authenticated operation may give */
+/** a keyset page: its size and the cursor of the previous page's `next` */
+const PAGE_PARAMETERS: ParameterObject[] = [
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+  { name: 'after', in: 'query', description: '前のページの next', schema: { type: 'string' } },
+];
+
 const common = {
   '400': error('リクエストの誤り (QUERY_INVALID, USAGE, or the platform’s REQUEST_INVALID)'),
   '401': error('トークンがない・誤り (API_TOKEN_REQUIRED, API_TOKEN_INVALID)'),
@@ -165,10 +171,7 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
         operationId: 'listSent',
         summary: '送信した封筒 (キーセット方式のページ)',
         tags: ['units'],
-        parameters: [
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-          { name: 'after', in: 'query', description: '前のページの next', schema: { type: 'string' } },
-        ],
+        parameters: PAGE_PARAMETERS,
         responses: { '200': { description: '1ページ', content: json(ref('Page')) }, ...common },
       },
     },
@@ -184,8 +187,7 @@ export const LOCAL_API_DOCUMENT: OpenApi31Document = {
             description: '既定 all',
             schema: { type: 'string', enum: ['available', 'downloaded', 'all'] },
           },
-          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-          { name: 'after', in: 'query', description: '前のページの next', schema: { type: 'string' } },
+          ...PAGE_PARAMETERS,
         ],
         responses: { '200': { description: '1ページ', content: json(ref('Page')) }, ...common },
       },

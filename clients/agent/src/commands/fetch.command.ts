@@ -10,7 +10,6 @@ import {
   openEnvelope,
   OpenedFile,
   parseEnvelope,
-  type Party,
 } from '@renkei/envelope';
 import { AgentContext, openSession } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode, usageError } from '../agent.errors';
@@ -18,7 +17,7 @@ import { ensureDirectory, exists, safeJoin, writeFileAtomic } from '../files.uti
 import { EnvelopeItem, PlatformClient } from '../platform-client';
 import { Profile } from '../profile.store';
 import { PROGRESS_BAR_MIN_UNITS, progressBarOf } from '../progress';
-import { signRecipientReceipt } from '../receipts.util';
+import { signRecipientReceipt, signRejection } from '../receipts.util';
 import { checkEnvelopeId } from './status.command';
 
 export interface FetchOptions {
@@ -175,7 +174,7 @@ const RECEIPT_WAIT_MS = 15_000;
 
 /** posts a signed receipt; delivery may not have recorded the download yet (RECEIPT_BEFORE_DOWNLOAD): retry */
 export async function postReceipt(
-  client: PlatformClient,
+  client: Pick<PlatformClient, 'postReceipt'>,
   envelopeId: string,
   der: Uint8Array,
 ): Promise<{ verdict: 'accepted' | 'rejected'; receiptSha256: string }> {
@@ -206,27 +205,13 @@ export async function postRejection(
   receivedAt: Date,
 ): Promise<void> {
   if (item.recipient.officeNumber !== profile.settings.officeNumber) return;
-  let manifestSha256: string;
-  let sender: Party;
-  let recipient: Party;
-  try {
-    const parsed = parseEnvelope(der);
-    ({ manifestSha256 } = parsed);
-    ({ sender, recipient } = parsed.manifest);
-  } catch {
+  const rejection = signRejection(profile, item.envelopeId, der, failure, receivedAt);
+  if (!rejection) {
     ctx.progress(`受領拒否を送れません: 封筒を解析できません (no rejection sent: envelope unreadable)`);
     return;
   }
   try {
-    const code = /^[A-Z0-9_]{1,64}$/.test(failure.code) ? failure.code : AgentErrorCode.ENVELOPE_REJECTED;
-    const receipt = signRecipientReceipt(profile, {
-      envelopeId: item.envelopeId,
-      manifestSha256,
-      sender,
-      recipient,
-      reasons: [{ code, message: failure.message }],
-      receivedAt,
-    });
+    const { code, receipt } = rejection;
     await postReceipt(client, item.envelopeId, receipt);
     ctx.progress(`受領拒否を送信しました (rejection sent): ${item.envelopeId} [${code}]`);
   } catch (error) {

@@ -2,7 +2,7 @@
 // anything is wrong), then seal and post each unit in ascending ファイル連番.
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { buildSendUnit, CheckReport, FolderFile, SendUnit } from '@renkei/careplan';
-import { EnvelopeKind, parseEnvelope, seal } from '@renkei/envelope';
+import { EnvelopeKind, parseEnvelope, seal, type Party } from '@renkei/envelope';
 import { AgentContext, openSession } from '../agent.context';
 import { AgentError, AgentErrorCode, ExitCode, invalidInput } from '../agent.errors';
 import { PlatformClient } from '../platform-client';
@@ -169,11 +169,21 @@ async function sendUnit(
   return postSealed(client, profile, sealed.der, post);
 }
 
+/** what a unit's envelope says of it besides its files: a checked SendUnit, or a unit of the watch queue */
+export interface SealableUnit {
+  sender: Party;
+  recipient: Party;
+  kind: string;
+  targetMonth: string;
+  fileSequence: string;
+}
+
 /** Seals one prepared unit for its recipient (whose certificate the directory holds) under a new envelope id. */
 export async function sealUnit(
   client: Pick<PlatformClient, 'getOffice'>,
-  profile: Profile,
-  { unit, files }: PreparedUnit,
+  profile: Pick<Profile, 'certificate' | 'privateKey'>,
+  { unit, files }: { unit: SealableUnit; files: PreparedUnit['files'] },
+  createdAt = new Date(),
 ): Promise<{ envelopeId: string; der: Uint8Array }> {
   const office = await client.getOffice(unit.recipient.officeNumber);
   const envelopeId = randomUUID();
@@ -185,7 +195,7 @@ export async function sealUnit(
       kind: unit.kind as EnvelopeKind,
       targetMonth: unit.targetMonth,
       fileSequence: unit.fileSequence,
-      createdAt: new Date(),
+      createdAt,
       files,
     },
     {

@@ -23,6 +23,13 @@ import { retryable, WatchClient, WatchEvent, Watcher, WatcherOptions } from './w
 
 const NO_WAIT = { initialMs: 1, maxMs: 1 };
 
+/** waits (up to 2 s) until a running watcher has told `event` */
+async function eventSeen(events: readonly WatchEvent[], event: string): Promise<void> {
+  for (let i = 0; i < 200 && !events.some((e) => e.event === event); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function unitOf(sequence: string, seed = 7): GeneratedUnit {
   return generateUnit({
     seed,
@@ -530,9 +537,7 @@ describe(Watcher.name, () => {
     const w = watcher('planner', { once: false, push: false, settleMs: 20, scanIntervalMs: 10 }, events);
     const running = w.run();
     drop(unitOf('20261124160000'));
-    for (let i = 0; i < 200 && !events.some((e) => e.event === 'unit.sent'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventSeen(events, 'unit.sent');
     w.stop();
 
     expect(await running).toMatchObject({ sent: 1 });
@@ -550,17 +555,13 @@ describe(Watcher.name, () => {
     platform.down = true;
     const running = w.run();
     drop(unitOf('20261124161000'));
-    for (let i = 0; i < 200 && !events.some((e) => e.event === 'unit.retry'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventSeen(events, 'unit.retry');
     platform.down = false;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(platform.posts).toHaveLength(0); // still waiting out its 5–10 minutes
 
     w.platformReachable();
-    for (let i = 0; i < 200 && !events.some((e) => e.event === 'unit.sent'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventSeen(events, 'unit.sent');
     w.stop();
 
     expect(await running).toMatchObject({ sent: 1 });

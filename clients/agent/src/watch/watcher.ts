@@ -6,17 +6,17 @@
 // a reason file. Every step is written down before the next starts, so a watcher killed at any point resumes
 // where it stopped: it never sends a unit twice (the sealed envelope, and its id, are kept from before the
 // first POST; intake answers a repeat with ENVELOPE_DUPLICATE) and never imports one twice.
-import { randomUUID, X509Certificate } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { EnvelopeKind, parseEnvelope, seal, type Party } from '@renkei/envelope';
+import { parseEnvelope, type Party } from '@renkei/envelope';
 import { AgentError, AgentErrorCode, ExitCode } from '../agent.errors';
-import { openChecked, importOrder } from '../commands/fetch.command';
+import { importOrder, openChecked, postReceipt } from '../commands/fetch.command';
 import {
   mediaTypeOf,
   postWithRetry,
   PreparedUnit,
   prepareSend,
+  sealUnit,
   SETTLING_CODES,
 } from '../commands/send.command';
 import type { CheckProblem } from '../commands/validate.command';
@@ -24,7 +24,12 @@ import { ensureDirectory, safeJoin } from '../files.util';
 import { subscribeInbox } from '../inbox-events';
 import type { EnvelopeItem, PlatformClient } from '../platform-client';
 import type { Profile } from '../profile.store';
-import { saveAcceptanceReceipt, signRecipientReceipt, verifyAcceptanceReceipt } from '../receipts.util';
+import {
+  saveAcceptanceReceipt,
+  signRecipientReceipt,
+  signRejection,
+  verifyAcceptanceReceipt,
+} from '../receipts.util';
 import { backoffDelay, BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { fileSha256, fsyncDirectory, moveFile, sha256Hex, writeDurable } from './durable-fs';
 import { ExportGroup, ExportScanner, groupExportNames, streamOfKey } from './export-scanner';
@@ -548,30 +553,13 @@ export class Watcher {
   }
 
   private async sealUnit(unit: OutboxUnit): Promise<OutboxUnit> {
-    const files = await this.outbox.readFiles(unit);
-    const office = await this.client.getOffice(unit.recipient.officeNumber);
-    const envelopeId = randomUUID();
-    const sealed = await seal(
-      {
-        envelopeId,
-        sender: unit.sender,
-        recipient: unit.recipient,
-        kind: unit.kind as EnvelopeKind,
-        targetMonth: unit.targetMonth,
-        fileSequence: unit.fileSequence,
-        createdAt: this.now(),
-        files: files.map((f) => ({
-          name: f.name,
-          mediaType: f.mediaType || mediaTypeOf(f.name),
-          content: f.content,
-        })),
-      },
-      {
-        senderCertificate: this.profile.certificate,
-        senderPrivateKey: this.profile.privateKey,
-        recipientCertificate: certificateDer(office.certificatePem),
-      },
-    );
+    const files = (await this.outbox.readFiles(unit)).map((f) => ({
+      name: f.name,
+      mediaType: f.mediaType || mediaTypeOf(f.name),
+      content: f.content,
+    }));
+    const sealed = await sealUnit(this.client, this.profile, { unit, files }, this.now());
+    const envelopeId = sealed.envelopeId;
     // the envelope first, then the state that names it: until `sealed` is on disk nothing was posted, and a
     // crash in between only seals again
     await this.outbox.writeEnvelope(unit, sealed.der);
@@ -968,14 +956,8 @@ export class Watcher {
     failure: AgentError,
     receivedAt: Date,
   ): Promise<void> {
-    let manifestSha256: string;
-    let sender: Party;
-    let recipient: Party;
-    try {
-      const parsed = parseEnvelope(der);
-      ({ manifestSha256 } = parsed);
-      ({ sender, recipient } = parsed.manifest);
-    } catch {
+    const rejection = signRejection(this.profile, item.envelopeId, der, failure, receivedAt);
+    if (!rejection) {
       // nothing to sign a rejection about: set aside (journaled, never imported) so later units are not held up
       await this.journal.save({
         version: 1,
@@ -1000,15 +982,7 @@ export class Watcher {
       });
       return;
     }
-    const code = /^[A-Z0-9_]{1,64}$/.test(failure.code) ? failure.code : AgentErrorCode.ENVELOPE_REJECTED;
-    const receipt = signRecipientReceipt(this.profile, {
-      envelopeId: item.envelopeId,
-      manifestSha256,
-      sender,
-      recipient,
-      reasons: [{ code, message: failure.message }],
-      receivedAt,
-    });
+    const { code, receipt, manifestSha256, sender, recipient } = rejection;
     await this.postReceipt(item.envelopeId, receipt);
     await this.journal.save({
       version: 1,
@@ -1036,15 +1010,11 @@ export class Watcher {
   /** delivery may not have recorded the download yet: RECEIPT_BEFORE_DOWNLOAD is retried briefly; a receipt
    * already recorded (a retry after a lost answer) counts as done */
   private async postReceipt(envelopeId: string, der: Uint8Array): Promise<string | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return (await this.client.postReceipt(envelopeId, der)).receiptSha256;
-      } catch (error) {
-        if (error instanceof AgentError && error.code === 'RECEIPT_ALREADY_RECORDED') return undefined;
-        const early = error instanceof AgentError && error.code === 'RECEIPT_BEFORE_DOWNLOAD';
-        if (!early || attempt >= 50) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+    try {
+      return (await postReceipt(this.client, envelopeId, der)).receiptSha256;
+    } catch (error) {
+      if (error instanceof AgentError && error.code === 'RECEIPT_ALREADY_RECORDED') return undefined;
+      throw error;
     }
   }
 }
@@ -1107,18 +1077,6 @@ function sameFiles(unit: OutboxUnit, files: readonly { name: string; content: Ui
 
 function stepName(unit: OutboxUnit): string {
   return unit.state === 'staged' ? '封かん' : unit.state === 'sealed' ? '送信' : '保管';
-}
-
-function certificateDer(pem: string): Uint8Array {
-  try {
-    return new Uint8Array(new X509Certificate(pem).raw);
-  } catch {
-    throw new AgentError(
-      AgentErrorCode.CERTIFICATE_INVALID,
-      '宛先事業所の証明書を読めません (recipient certificate unreadable)',
-      ExitCode.Refused,
-    );
-  }
 }
 
 async function exists(file: string): Promise<boolean> {
