@@ -64,6 +64,11 @@ const KEY_PATTERN = /^[0-9A-Za-z_-]{1,120}$/;
 
 export class OutboxStore {
   readonly root: string;
+  /**
+   * the units in a final state (archived, refused), which never change again: read from disk once, not at every
+   * pass of the watcher (the outbox keeps them as the record of what was sent, so they only grow in number)
+   */
+  private readonly settled = new Map<string, OutboxUnit>();
 
   constructor(queueDir: string) {
     this.root = path.join(queueDir, 'outbox');
@@ -81,22 +86,35 @@ export class OutboxStore {
   /** every unit on disk, after removing interrupted stagings; in ascending ファイル連番, then key */
   async load(): Promise<OutboxUnit[]> {
     const units: OutboxUnit[] = [];
+    let removed = false;
     for (const entry of await fs.readdir(this.root, { withFileTypes: true })) {
       if (!entry.isDirectory() || !KEY_PATTERN.test(entry.name)) continue;
+      const settled = this.settled.get(entry.name);
+      if (settled) {
+        units.push(settled);
+        continue;
+      }
       const unit = await readJson<OutboxUnit>(path.join(this.root, entry.name, UNIT_FILE));
       if (!unit) {
         await fs.rm(path.join(this.root, entry.name), { recursive: true, force: true });
+        removed = true;
         continue;
       }
       if (unit.version !== 1 || unit.key !== entry.name) throw corrupt(entry.name);
+      this.remember(unit);
       units.push(unit);
     }
-    await fsyncDirectory(this.root);
+    if (removed) await fsyncDirectory(this.root);
     return units.sort(byImportOrder);
   }
 
+  private remember(unit: OutboxUnit): void {
+    if (unit.state === 'archived' || unit.state === 'refused') this.settled.set(unit.key, unit);
+    else this.settled.delete(unit.key);
+  }
+
   async get(key: string): Promise<OutboxUnit | undefined> {
-    return readJson<OutboxUnit>(path.join(this.dirOf(key), UNIT_FILE));
+    return this.settled.get(key) ?? readJson<OutboxUnit>(path.join(this.dirOf(key), UNIT_FILE));
   }
 
   /** copies the unit's bytes into the queue, then records it `staged` (the step that makes it exist) */
@@ -106,6 +124,7 @@ export class OutboxStore {
     now: Date,
   ): Promise<OutboxUnit> {
     const dir = this.dirOf(unit.key);
+    this.settled.delete(unit.key);
     await fs.rm(dir, { recursive: true, force: true });
     const filesDir = path.join(dir, FILES_DIR);
     await ensureDirectory(filesDir, 0o700);
@@ -131,6 +150,7 @@ export class OutboxStore {
 
   async save(unit: OutboxUnit): Promise<void> {
     await writeJsonDurable(path.join(this.dirOf(unit.key), UNIT_FILE), unit);
+    this.remember(unit);
   }
 
   /** the staged bytes, each checked against the SHA-256 recorded when it was staged */
