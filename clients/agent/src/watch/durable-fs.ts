@@ -1,35 +1,15 @@
 // Small durable-file helpers for the watch queue: a file is written to a temp name, flushed, renamed into place,
 // and its directory flushed, so that after a crash it is either the old file or the whole new one, and a rename
 // that returned is still there after a power cut.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import { fsyncDirectory } from '../files.util';
+import { fsyncDirectory, writeFileAtomic } from '../files.util';
 
 export { fsyncDirectory };
 
 /** writes `content` to `target` (replacing it) durably: temp + fsync + rename + fsync of the directory */
-export async function writeDurable(
-  target: string,
-  content: Uint8Array | string,
-  mode = 0o600,
-): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'w', mode);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(temp, target);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDirectory(dir);
+export function writeDurable(target: string, content: Uint8Array | string, mode = 0o600): Promise<void> {
+  return writeFileAtomic(target, content, { mode, overwrite: true });
 }
 
 export async function writeJsonDurable(target: string, value: unknown): Promise<void> {
